@@ -1,0 +1,1 @@
+//! slipway-auth — filled by a later issue.

@@ -1,0 +1,100 @@
+//! Organizations, projects, users and memberships.
+
+use chrono::{DateTime, Utc};
+
+use crate::access::Role;
+use crate::slug::{OrganizationSlug, ProjectSlug};
+use crate::text::Name;
+use crate::{OrganizationId, ProjectId, UserId};
+
+/// A tenant: owns projects and has members.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Organization {
+    /// Identity.
+    pub id: OrganizationId,
+    /// Unique slug.
+    pub slug: OrganizationSlug,
+    /// Display name.
+    pub name: Name,
+    /// The most environments a project of this organization may have (a plan limit);
+    /// `None` is unlimited, the default.
+    pub environment_quota: Option<u32>,
+    /// When it was created.
+    pub created_at: DateTime<Utc>,
+}
+
+/// A project: owns environments, resources, releases and the audit log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Project {
+    /// Identity.
+    pub id: ProjectId,
+    /// The owning organization.
+    pub organization_id: OrganizationId,
+    /// Slug, unique inside the organization.
+    pub slug: ProjectSlug,
+    /// Display name.
+    pub name: Name,
+    /// When it was created.
+    pub created_at: DateTime<Utc>,
+}
+
+/// A person or tool known by the subject of their JWT; created on first sight.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    /// Identity.
+    pub id: UserId,
+    /// The JWT `sub`.
+    pub subject: String,
+    /// Display name from the token, if any.
+    pub name: Option<String>,
+    /// Email from the token, if any.
+    pub email: Option<String>,
+    /// When Slipway first saw this user.
+    pub created_at: DateTime<Utc>,
+}
+
+/// Where a membership applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MembershipScope {
+    /// Organization-wide: only [`Role::Owner`] is held at this level, and it makes the user an
+    /// owner of every project of the organization.
+    Organization(OrganizationId),
+    /// One project.
+    Project(ProjectId),
+}
+
+/// A user's role somewhere.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Membership {
+    /// Who.
+    pub user_id: UserId,
+    /// Where.
+    pub scope: MembershipScope,
+    /// With which role.
+    pub role: Role,
+    /// Since when.
+    pub created_at: DateTime<Utc>,
+}
+
+/// The role a user effectively holds in a project: organization owners are owners of every
+/// project; otherwise the project membership's role, if any.
+pub fn effective_role(is_organization_owner: bool, project_role: Option<Role>) -> Option<Role> {
+    if is_organization_owner {
+        Some(Role::Owner)
+    } else {
+        project_role
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn organization_owners_own_every_project() {
+        assert_eq!(effective_role(true, None), Some(Role::Owner));
+        assert_eq!(effective_role(true, Some(Role::Viewer)), Some(Role::Owner));
+        assert_eq!(effective_role(false, Some(Role::Viewer)), Some(Role::Viewer));
+        assert_eq!(effective_role(false, None), None);
+    }
+}

@@ -1,0 +1,1 @@
+//! slipway-graphql — filled by a later issue.

@@ -1,0 +1,2 @@
+//! The `slipway` binary.
+fn main() {}

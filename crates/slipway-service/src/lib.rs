@@ -1,0 +1,1 @@
+//! slipway-service — filled by a later issue.

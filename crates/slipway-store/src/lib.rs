@@ -1,0 +1,1 @@
+//! slipway-store — filled by a later issue.

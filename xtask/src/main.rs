@@ -1,0 +1,40 @@
+//! Developer tasks: `cargo xtask ci | test | layering | schema | bench`.
+//!
+//! Kept deliberately small: it shells out to cargo and reads what cargo prints.
+
+mod ci;
+mod layering;
+
+use std::process::ExitCode;
+
+fn usage() -> ExitCode {
+    eprintln!(
+        "usage: cargo xtask <task>\n\n\
+         tasks:\n  \
+         ci         what CI runs: fmt check, clippy -D warnings, layering check, schema drift, tests\n  \
+         test       the test suites (SQLite always; PostgreSQL too when SLIPWAY_TEST_DATABASE_URL is set)\n  \
+         layering   fail if a crate depends on what its layer must not use\n  \
+         schema     rewrite schema.graphql from the code\n  \
+         bench      run the benchmarks and print their numbers"
+    );
+    ExitCode::from(2)
+}
+
+fn main() -> ExitCode {
+    let task = std::env::args().nth(1);
+    let result = match task.as_deref() {
+        Some("ci") => ci::ci(),
+        Some("test") => ci::test(),
+        Some("layering") => layering::check(),
+        Some("schema") => ci::schema(false),
+        Some("bench") => ci::bench(),
+        _ => return usage(),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

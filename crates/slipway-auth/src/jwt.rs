@@ -1,0 +1,411 @@
+//! Verifying bearer JWTs: the configuration (algorithm pinned, keys, issuer, audience, leeway)
+//! and the verifier that turns a token into a [`Principal`].
+
+use std::fmt;
+use std::path::Path;
+
+use jsonwebtoken::errors::ErrorKind;
+use jsonwebtoken::{Algorithm, DecodingKey, Validation};
+use secrecy::{ExposeSecret, SecretString};
+use serde_json::Value;
+
+use crate::error::{AuthError, ConfigError};
+use crate::keys::{KeyLookup, KeySet};
+use crate::principal::Principal;
+use crate::secret_file::{LoadedSecret, load_or_generate};
+
+/// The default allowance for clock skew when checking `exp` and `nbf`.
+pub const DEFAULT_LEEWAY_SECONDS: u64 = 30;
+/// The largest accepted leeway: more would make `exp` meaningless.
+pub const MAX_LEEWAY_SECONDS: u64 = 300;
+/// The shortest accepted HS256 secret, in bytes (RFC 7518 §3.2: at least the hash size).
+pub const MIN_HS256_SECRET_BYTES: usize = 32;
+/// The file name of the generated HS256 secret in the data directory.
+pub const JWT_SECRET_FILE: &str = "jwt-secret";
+
+/// Tokens longer than this are refused before any parsing.
+const MAX_TOKEN_BYTES: usize = 16 * 1024;
+/// Subjects longer than this are refused (they become stored user identities).
+const MAX_SUBJECT_CHARS: usize = 255;
+/// Longer `name` or `email` claims are dropped rather than stored.
+const MAX_PROFILE_CHARS: usize = 320;
+
+/// The shared secret of the HS256 embedded default: at least
+/// [`MIN_HS256_SECRET_BYTES`] bytes, used as the UTF-8 bytes of the configured string.
+#[derive(Clone)]
+pub struct Hs256Secret(SecretString);
+
+impl Hs256Secret {
+    /// Wraps a configured secret.
+    ///
+    /// # Errors
+    /// [`ConfigError::InvalidSetting`] when it is shorter than [`MIN_HS256_SECRET_BYTES`].
+    pub fn new(secret: SecretString) -> Result<Self, ConfigError> {
+        if secret.expose_secret().len() < MIN_HS256_SECRET_BYTES {
+            return Err(ConfigError::InvalidSetting {
+                setting: "JWT secret",
+                reason: "must be at least 32 bytes long",
+            });
+        }
+        Ok(Hs256Secret(secret))
+    }
+
+    /// A fresh random secret: 32 random bytes, base64-encoded (44 characters).
+    pub fn generate() -> Self {
+        Hs256Secret(SecretString::from(crate::random::base64_secret(32, false).as_str()))
+    }
+
+    /// The secret itself.
+    pub fn expose(&self) -> &SecretString {
+        &self.0
+    }
+
+    pub(crate) fn bytes(&self) -> &[u8] {
+        self.0.expose_secret().as_bytes()
+    }
+}
+
+impl fmt::Debug for Hs256Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Hs256Secret([REDACTED])")
+    }
+}
+
+/// Loads the HS256 secret from `<data_dir>/jwt-secret`, generating it (mode 0600, 32 random
+/// bytes in base64) on first use, so that `slipway serve` and `slipway token` share it.
+///
+/// # Errors
+/// [`ConfigError::Io`] when the file cannot be read or written, [`ConfigError::InvalidSetting`]
+/// when an existing file holds a secret that is too short.
+pub fn load_or_generate_jwt_secret(data_dir: &Path) -> Result<LoadedSecret<Hs256Secret>, ConfigError> {
+    load_or_generate(
+        &data_dir.join(JWT_SECRET_FILE),
+        || crate::random::base64_secret(32, true),
+        |text| Hs256Secret::new(SecretString::from(text.trim())),
+    )
+}
+
+/// The verification keys, which also pin the algorithm.
+#[derive(Debug, Clone)]
+pub enum VerificationKeys {
+    /// HS256 with the shared secret (the embedded default).
+    Hs256(Hs256Secret),
+    /// RS256 or ES256 with public keys from a PEM or a JWKS (an identity provider).
+    Asymmetric(KeySet),
+}
+
+/// How bearer JWTs are verified. Built once from configuration.
+#[derive(Debug, Clone)]
+pub struct JwtConfig {
+    keys: VerificationKeys,
+    issuer: Option<String>,
+    audience: Option<String>,
+    leeway_seconds: u64,
+}
+
+impl JwtConfig {
+    /// HS256 with a shared secret, no issuer or audience check, the default leeway.
+    pub fn hs256(secret: Hs256Secret) -> Self {
+        Self::new(VerificationKeys::Hs256(secret))
+    }
+
+    /// RS256/ES256 (as pinned by the key set), no issuer or audience check, the default leeway.
+    pub fn asymmetric(keys: KeySet) -> Self {
+        Self::new(VerificationKeys::Asymmetric(keys))
+    }
+
+    /// The given keys, no issuer or audience check, the default leeway.
+    pub fn new(keys: VerificationKeys) -> Self {
+        JwtConfig {
+            keys,
+            issuer: None,
+            audience: None,
+            leeway_seconds: DEFAULT_LEEWAY_SECONDS,
+        }
+    }
+
+    /// Requires `iss` to equal `issuer`.
+    #[must_use]
+    pub fn with_issuer(mut self, issuer: impl Into<String>) -> Self {
+        self.issuer = Some(issuer.into());
+        self
+    }
+
+    /// Requires `aud` to be (or contain) `audience`.
+    #[must_use]
+    pub fn with_audience(mut self, audience: impl Into<String>) -> Self {
+        self.audience = Some(audience.into());
+        self
+    }
+
+    /// Sets the allowance for clock skew on `exp` and `nbf`.
+    ///
+    /// # Errors
+    /// [`ConfigError::InvalidSetting`] above [`MAX_LEEWAY_SECONDS`].
+    pub fn with_leeway_seconds(mut self, seconds: u64) -> Result<Self, ConfigError> {
+        if seconds > MAX_LEEWAY_SECONDS {
+            return Err(ConfigError::InvalidSetting {
+                setting: "JWT leeway",
+                reason: "must be at most 300 seconds",
+            });
+        }
+        self.leeway_seconds = seconds;
+        Ok(self)
+    }
+
+    /// The pinned algorithm's JOSE name (`HS256`, `RS256`, `ES256`).
+    pub fn algorithm_name(&self) -> &'static str {
+        match &self.keys {
+            VerificationKeys::Hs256(_) => "HS256",
+            VerificationKeys::Asymmetric(keys) => keys.algorithm().as_str(),
+        }
+    }
+
+    /// The verification keys.
+    pub fn keys(&self) -> &VerificationKeys {
+        &self.keys
+    }
+
+    /// The required issuer, if configured.
+    pub fn issuer(&self) -> Option<&str> {
+        self.issuer.as_deref()
+    }
+
+    /// The required audience, if configured.
+    pub fn audience(&self) -> Option<&str> {
+        self.audience.as_deref()
+    }
+
+    /// The leeway on `exp` and `nbf`, in seconds.
+    pub fn leeway_seconds(&self) -> u64 {
+        self.leeway_seconds
+    }
+
+    fn algorithm(&self) -> Algorithm {
+        match &self.keys {
+            VerificationKeys::Hs256(_) => Algorithm::HS256,
+            VerificationKeys::Asymmetric(keys) => keys.algorithm().jwt_algorithm(),
+        }
+    }
+}
+
+/// Verifies bearer JWTs against a [`JwtConfig`]. Cheap to share (`Arc`) across requests.
+#[derive(Clone)]
+pub struct JwtVerifier {
+    config: JwtConfig,
+    algorithm: Algorithm,
+    validation: Validation,
+    hs256_key: Option<DecodingKey>,
+}
+
+impl fmt::Debug for JwtVerifier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("JwtVerifier")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl JwtVerifier {
+    /// Prepares verification for `config`.
+    pub fn new(config: JwtConfig) -> Self {
+        let algorithm = config.algorithm();
+        // The algorithm list has exactly one entry: the token's `alg` never chooses anything.
+        let mut validation = Validation::new(algorithm);
+        validation.leeway = config.leeway_seconds;
+        validation.validate_exp = true;
+        validation.validate_nbf = true;
+        let mut required = vec!["exp", "sub"];
+        if let Some(issuer) = &config.issuer {
+            validation.set_issuer(&[issuer]);
+            required.push("iss");
+        }
+        match &config.audience {
+            Some(audience) => {
+                validation.set_audience(&[audience]);
+                validation.validate_aud = true;
+                required.push("aud");
+            }
+            // Without a configured audience there is nothing to compare `aud` with; the library
+            // would otherwise reject every token that carries one.
+            None => validation.validate_aud = false,
+        }
+        validation.set_required_spec_claims(&required);
+        let hs256_key = match &config.keys {
+            VerificationKeys::Hs256(secret) => Some(DecodingKey::from_secret(secret.bytes())),
+            VerificationKeys::Asymmetric(_) => None,
+        };
+        JwtVerifier {
+            config,
+            algorithm,
+            validation,
+            hs256_key,
+        }
+    }
+
+    /// The configuration this verifier applies.
+    pub fn config(&self) -> &JwtConfig {
+        &self.config
+    }
+
+    /// Verifies `token` (without the `Bearer ` prefix) and returns who it identifies.
+    ///
+    /// # Errors
+    /// An [`AuthError`] naming the first check that failed.
+    pub fn verify(&self, token: &str) -> Result<Principal, AuthError> {
+        if token.len() > MAX_TOKEN_BYTES {
+            return Err(AuthError::Malformed {
+                reason: "token too long",
+            });
+        }
+        let header = jsonwebtoken::decode_header(token).map_err(map_error)?;
+        if header.alg != self.algorithm {
+            return Err(AuthError::AlgorithmMismatch);
+        }
+        // RFC 7515 §4.1.11: a recipient must reject critical extensions it does not understand,
+        // and Slipway understands none.
+        if header.crit.is_some() {
+            return Err(AuthError::Malformed {
+                reason: "critical header extensions are not supported",
+            });
+        }
+        let key = match (&self.hs256_key, &self.config.keys) {
+            (Some(key), _) => key,
+            (None, VerificationKeys::Asymmetric(keys)) => match keys.lookup(header.kid.as_deref()) {
+                KeyLookup::Found(key) => key,
+                KeyLookup::Unknown => return Err(AuthError::UnknownKey),
+            },
+            (None, VerificationKeys::Hs256(_)) => return Err(AuthError::KeyRejected),
+        };
+        let data = jsonwebtoken::decode::<Value>(token, key, &self.validation).map_err(map_error)?;
+        principal_from_claims(&data.claims)
+    }
+}
+
+fn principal_from_claims(claims: &Value) -> Result<Principal, AuthError> {
+    let subject = match claims.get("sub") {
+        Some(Value::String(s)) => s,
+        Some(_) => return Err(AuthError::InvalidClaim { claim: "sub" }),
+        None => return Err(AuthError::MissingClaim { claim: "sub" }),
+    };
+    if subject.trim().is_empty() || subject.chars().count() > MAX_SUBJECT_CHARS || subject.chars().any(char::is_control)
+    {
+        return Err(AuthError::InvalidClaim { claim: "sub" });
+    }
+    let profile = |claim: &str| {
+        claims
+            .get(claim)
+            .and_then(Value::as_str)
+            .map(str::trim)
+            .filter(|s| !s.is_empty() && s.chars().count() <= MAX_PROFILE_CHARS && !s.chars().any(char::is_control))
+            .map(str::to_owned)
+    };
+    Ok(Principal {
+        subject: subject.clone(),
+        name: profile("name"),
+        email: profile("email"),
+    })
+}
+
+fn map_error(error: jsonwebtoken::errors::Error) -> AuthError {
+    match error.kind() {
+        ErrorKind::InvalidSignature => AuthError::BadSignature,
+        ErrorKind::InvalidAlgorithm | ErrorKind::MissingAlgorithm => AuthError::AlgorithmMismatch,
+        ErrorKind::ExpiredSignature => AuthError::Expired,
+        ErrorKind::ImmatureSignature => AuthError::NotYetValid,
+        ErrorKind::InvalidIssuer => AuthError::WrongIssuer,
+        ErrorKind::InvalidAudience => AuthError::WrongAudience,
+        ErrorKind::MissingRequiredClaim(claim) => AuthError::MissingClaim {
+            claim: claim_name(claim),
+        },
+        ErrorKind::InvalidClaimFormat(claim) => AuthError::InvalidClaim {
+            claim: claim_name(claim),
+        },
+        ErrorKind::InvalidSubject => AuthError::InvalidClaim { claim: "sub" },
+        ErrorKind::InvalidEcdsaKey
+        | ErrorKind::InvalidRsaKey(_)
+        | ErrorKind::InvalidKeyFormat
+        | ErrorKind::UnsupportedAlgorithm
+        | ErrorKind::Provider(_) => AuthError::KeyRejected,
+        ErrorKind::Base64(_) => AuthError::Malformed {
+            reason: "invalid base64",
+        },
+        ErrorKind::Json(_) | ErrorKind::Utf8(_) => AuthError::Malformed {
+            reason: "invalid header or claims (unsupported `alg`, or not a JSON object)",
+        },
+        _ => AuthError::Malformed { reason: "not a JWT" },
+    }
+}
+
+fn claim_name(claim: &str) -> &'static str {
+    match claim {
+        "exp" => "exp",
+        "nbf" => "nbf",
+        "iss" => "iss",
+        "aud" => "aud",
+        "sub" => "sub",
+        _ => "unknown",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_secrets_are_refused() {
+        assert!(Hs256Secret::new(SecretString::from("short")).is_err());
+        assert!(Hs256Secret::new(SecretString::from("x".repeat(32))).is_ok());
+        assert!(Hs256Secret::generate().bytes().len() >= MIN_HS256_SECRET_BYTES);
+    }
+
+    #[test]
+    fn debug_never_shows_the_secret() {
+        let secret = Hs256Secret::new(SecretString::from("s3cr3t-s3cr3t-s3cr3t-s3cr3t-s3cr3t")).unwrap();
+        let config = JwtConfig::hs256(secret).with_issuer("iss");
+        let verifier = JwtVerifier::new(config.clone());
+        for debug in [format!("{config:?}"), format!("{verifier:?}")] {
+            assert!(!debug.contains("s3cr3t"), "{debug}");
+            assert!(debug.contains("REDACTED"), "{debug}");
+        }
+    }
+
+    #[test]
+    fn leeway_is_bounded() {
+        let config = JwtConfig::hs256(Hs256Secret::generate());
+        assert_eq!(config.leeway_seconds(), DEFAULT_LEEWAY_SECONDS);
+        assert!(config.clone().with_leeway_seconds(301).is_err());
+        assert_eq!(config.with_leeway_seconds(5).unwrap().leeway_seconds(), 5);
+    }
+
+    #[test]
+    fn generated_secret_file_is_shared_and_owner_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let first = load_or_generate_jwt_secret(dir.path()).unwrap();
+        assert!(first.created);
+        let second = load_or_generate_jwt_secret(dir.path()).unwrap();
+        assert!(!second.created);
+        assert_eq!(
+            first.value.expose().expose_secret(),
+            second.value.expose().expose_secret()
+        );
+        let mode = std::fs::metadata(dir.path().join(JWT_SECRET_FILE))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+
+    #[test]
+    fn oversized_tokens_are_refused_before_parsing() {
+        let verifier = JwtVerifier::new(JwtConfig::hs256(Hs256Secret::generate()));
+        let token = "a".repeat(MAX_TOKEN_BYTES + 1);
+        assert_eq!(
+            verifier.verify(&token),
+            Err(AuthError::Malformed {
+                reason: "token too long"
+            })
+        );
+    }
+}

@@ -155,8 +155,8 @@ impl Environments {
     /// Rebuilds the aggregate from stored environments, checking its invariants.
     ///
     /// # Errors
-    /// The environments do not all belong to `project_id`, slugs repeat, or an exclusive role is
-    /// not held exactly once.
+    /// The environments do not all belong to `project_id`, ids or slugs repeat, or an exclusive
+    /// role is not held exactly once.
     pub fn from_parts(project_id: ProjectId, mut items: Vec<Environment>) -> Result<Self, DomainError> {
         items.sort_by_key(|e| (e.position, e.created_at, e.id));
         let set = Self { project_id, items };
@@ -176,6 +176,9 @@ impl Environments {
         for (i, e) in self.items.iter().enumerate() {
             if self.items[..i].iter().any(|o| o.slug == e.slug) {
                 return broken("two environments share a slug");
+            }
+            if self.items[..i].iter().any(|o| o.id == e.id) {
+                return broken("two environments share an id");
             }
         }
         if self.items.iter().filter(|e| e.is_default_publish_target).count() != 1 {
@@ -247,7 +250,7 @@ impl Environments {
     /// Adds an environment at the end of the order.
     ///
     /// # Errors
-    /// The slug is taken ([`DomainError::Conflict`]) or the quota is reached
+    /// The id or the slug is taken ([`DomainError::Conflict`]) or the quota is reached
     /// ([`DomainError::QuotaExceeded`]).
     pub fn create(
         &mut self,
@@ -260,6 +263,11 @@ impl Environments {
             && self.items.len() >= usize::try_from(limit).unwrap_or(usize::MAX)
         {
             return Err(DomainError::QuotaExceeded { limit });
+        }
+        if self.get(id).is_some() {
+            return Err(DomainError::Conflict(format!(
+                "an environment with id {id} already exists"
+            )));
         }
         if self.by_slug(new.slug.as_str()).is_some() {
             return Err(DomainError::Conflict(format!(

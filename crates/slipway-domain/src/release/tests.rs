@@ -1,8 +1,15 @@
-//! Unit tests of the release state machine, approval counting and apply decisions.
+//! Unit tests of the release state machine, approval counting, apply decisions and builders;
+//! shared fixtures live here, the tables in the submodules.
+
+mod apply;
+mod build;
+mod transitions;
 
 use super::*;
 use crate::policy::PolicySpec;
+use crate::state::LivePointer;
 use chrono::TimeZone;
+use std::collections::BTreeMap;
 use uuid::Uuid;
 
 fn user(n: u128) -> UserId {
@@ -13,17 +20,65 @@ fn t(secs: i64) -> DateTime<Utc> {
     Utc.timestamp_opt(1_800_000_000 + secs, 0).single().unwrap()
 }
 
-fn release(author: UserId) -> Release {
+fn env(n: u128) -> EnvironmentId {
+    EnvironmentId::from_uuid(Uuid::from_u128(n))
+}
+
+fn res(n: u128) -> ResourceId {
+    ResourceId::from_uuid(Uuid::from_u128(100 + n))
+}
+
+fn ver(n: u128) -> VersionId {
+    VersionId::from_uuid(Uuid::from_u128(1000 + n))
+}
+
+fn msg(text: &str) -> Message {
+    Message::parse("reason", text).unwrap()
+}
+
+/// The target environment of every release built here.
+fn target_env() -> EnvironmentId {
+    env(3)
+}
+
+/// Pointers from `(resource, version, live since)` triples.
+fn pointers(entries: &[(u128, u128, i64)]) -> BTreeMap<ResourceId, LivePointer> {
+    entries
+        .iter()
+        .map(|&(r, v, since)| {
+            (
+                res(r),
+                LivePointer {
+                    version_id: ver(v),
+                    since: t(since),
+                    revision: 1,
+                },
+            )
+        })
+        .collect()
+}
+
+/// Who holds which role: 1 and 7 are developers (1 authors), 2 and 3 approvers, 4 an admin,
+/// 5 a viewer, 6 an owner; anyone else is not a member.
+fn role_of(u: UserId) -> Option<Role> {
+    match u.as_uuid().as_u128() {
+        1 | 7 => Some(Role::Developer),
+        2 | 3 => Some(Role::Approver),
+        4 => Some(Role::Admin),
+        5 => Some(Role::Viewer),
+        6 => Some(Role::Owner),
+        _ => None,
+    }
+}
+
+/// A fresh pending release of `changes` from `origin` by `author`, created at `t(0)`.
+fn new_release(origin: ReleaseOrigin, changes: Vec<Change>, author: UserId) -> Release {
     Release::create(ReleaseParts {
         id: ReleaseId::from_uuid(Uuid::from_u128(1)),
         project_id: ProjectId::from_uuid(Uuid::from_u128(2)),
-        environment_id: EnvironmentId::from_uuid(Uuid::from_u128(3)),
-        origin: ReleaseOrigin::Direct,
-        changes: vec![Change {
-            resource_id: ResourceId::from_uuid(Uuid::from_u128(4)),
-            from_version: None,
-            to_version: Some(VersionId::from_uuid(Uuid::from_u128(5))),
-        }],
+        environment_id: target_env(),
+        origin,
+        changes,
         author,
         message: Message::default(),
         policy_revision: 1,
@@ -38,16 +93,27 @@ fn release(author: UserId) -> Release {
     .unwrap()
 }
 
-fn policy(required: u32) -> PromotionPolicy {
-    PromotionPolicy::from_spec(
-        1,
-        PolicySpec {
-            required_approvals: required,
-            ..Default::default()
-        },
-        EnvironmentId::from_uuid(Uuid::from_u128(3)),
+fn release(author: UserId) -> Release {
+    new_release(
+        ReleaseOrigin::Direct,
+        vec![Change {
+            resource_id: ResourceId::from_uuid(Uuid::from_u128(4)),
+            from_version: None,
+            to_version: Some(VersionId::from_uuid(Uuid::from_u128(5))),
+        }],
+        author,
     )
-    .unwrap()
+}
+
+fn policy_with(spec: PolicySpec) -> PromotionPolicy {
+    PromotionPolicy::from_spec(1, spec, target_env()).unwrap()
+}
+
+fn policy(required: u32) -> PromotionPolicy {
+    policy_with(PolicySpec {
+        required_approvals: required,
+        ..Default::default()
+    })
 }
 
 #[test]
@@ -65,10 +131,12 @@ fn the_authors_approval_does_not_count_and_two_approvers_reach_quorum() {
     assert_eq!(own.count, 0);
     let first = r.approve(user(2), &p, &approver, t(2)).unwrap();
     assert!(first.counted && !first.reached_quorum);
+    let before = r.clone();
     assert!(matches!(
         r.approve(user(2), &p, &approver, t(3)),
         Err(DomainError::Conflict(_))
     ));
+    assert_eq!(r, before, "a refused approval records nothing");
     let second = r.approve(user(3), &p, &approver, t(4)).unwrap();
     assert!(second.reached_quorum);
     assert_eq!(r.state(), ReleaseState::Approved);

@@ -15,7 +15,7 @@
 mod apply;
 mod build;
 
-pub use apply::{ApplyContext, ApplyDecision, BypassRequest, decide_apply};
+pub use apply::{ApplyContext, ApplyDecision, BypassRequest, decide_apply, origin_violations};
 pub use build::{direct_changes, promotion_changes, publish_change, rollback_changes};
 
 use std::collections::BTreeSet;

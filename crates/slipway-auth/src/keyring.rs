@@ -318,6 +318,19 @@ mod tests {
     }
 
     #[test]
+    fn debug_never_shows_configured_keys() {
+        let source = CredentialKeySource::Inline(SecretString::from(KEY_A));
+        let debug = format!("{source:?}");
+        assert!(!debug.contains(&KEY_A[..10]), "{debug}");
+        let loaded = load_credential_keyring(&source, Path::new("/nonexistent"), true).unwrap();
+        let debug = format!("{loaded:?}");
+        assert!(
+            !debug.contains(&KEY_A[..10]) && debug.contains("current_version: 1"),
+            "{debug}"
+        );
+    }
+
+    #[test]
     fn generated_base64_keys_parse() {
         let key = generate_credential_key_base64();
         assert_eq!(parse_keyring(key.expose_secret()).unwrap().versions(), vec![1]);

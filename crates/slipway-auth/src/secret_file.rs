@@ -105,7 +105,13 @@ pub(crate) fn create_secret_file(path: &Path, contents: &[u8]) -> Result<bool, C
     let result = write_new(&temp, contents).and_then(|()| match fs::hard_link(&temp, path) {
         Ok(()) => Ok(true),
         Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(false),
-        Err(e) => Err(io_error(path, e)),
+        // Some file systems (certain container volumes) have no hard links: fall back to
+        // creating the file in place, which is still exclusive, if not atomic for readers.
+        Err(_) => match write_new(path, contents) {
+            Ok(()) => Ok(true),
+            Err(ConfigError::Io { source, .. }) if source.kind() == io::ErrorKind::AlreadyExists => Ok(false),
+            Err(e) => Err(e),
+        },
     });
     // The temporary name is removed whatever happened; failing to remove it leaves an
     // owner-only file behind, which is harmless.

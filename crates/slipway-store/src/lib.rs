@@ -1,1 +1,34 @@
-//! slipway-store — filled by a later issue.
+//! Slipway's storage: sea-orm over SQLite (the embedded default) or PostgreSQL, behind a
+//! [`Store`] that speaks only domain types.
+//!
+//! * [`Store::connect`] opens either database (SQLite in WAL mode with foreign keys, a busy
+//!   timeout and `BEGIN IMMEDIATE` write transactions) and runs the migrations when asked.
+//! * [`Store::commit`] is the one write path: a [`Commit`] is a list of [`Write`]s applied in one
+//!   transaction together with exactly one hash-chained audit event. Compare-and-swap on pointers
+//!   and releases turns concurrent changes into [`ConflictKind`]s, never into lost updates.
+//! * The read methods return domain values; [`Store::snapshot`] loads everything a project serves
+//!   in a fixed number of queries.
+//!
+//! sea-orm entities never leave this crate, and no [`StoreError`] carries SQL: database errors are
+//! translated (a unique violation becomes [`ConflictKind::Duplicate`]) and the raw cause is logged
+//! with `tracing` here, once.
+
+mod commit;
+mod connect;
+mod convert;
+mod entities;
+mod error;
+mod listen;
+mod page;
+mod reads;
+
+pub use commit::{Commit, Committed, Write};
+pub use connect::{Backend, ConnectOptions, Store};
+pub use error::{ConflictKind, StoreError};
+pub use page::{Page, PageRequest};
+pub use reads::project::SnapshotData;
+pub use reads::release::ReleaseFilter;
+pub use reads::resource::StoredCredential;
+
+/// The migrations this store runs on connect (re-exported for the `slipway migrate` command).
+pub use migration::{Migrator, MigratorTrait};

@@ -1,0 +1,22 @@
+//! The `projects` table.
+
+use sea_orm::entity::prelude::*;
+
+/// A row of `projects`.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "projects")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub organization_id: Uuid,
+    pub slug: String,
+    pub name: String,
+    pub serving_revision: i64,
+    pub created_at: DateTimeUtc,
+}
+
+/// No relations are declared: queries join explicitly.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,1 @@
+//! Releases, pointer compare-and-swap and deployments.

@@ -1,0 +1,1 @@
+//! Resources, versions, credentials and API keys.

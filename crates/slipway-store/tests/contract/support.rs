@@ -1,0 +1,150 @@
+//! A fresh database per test, built by the real migrations: an SQLite file in a temporary
+//! directory, or (when `SLIPWAY_TEST_DATABASE_URL` is set) a new PostgreSQL database created for
+//! the test and dropped after it.
+
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use slipway_store::{ConnectOptions, Store};
+
+/// The variable naming a PostgreSQL server the suite may create databases on.
+pub const PG_ENV: &str = "SLIPWAY_TEST_DATABASE_URL";
+
+enum Cleanup {
+    Sqlite(#[allow(dead_code)] tempfile::TempDir),
+    Postgres { admin_url: String, name: String },
+}
+
+/// One test's database.
+pub struct TestDb {
+    /// A URL for the database (for a second, raw connection).
+    pub url: String,
+    /// The store under test, connected with `migrate: true`.
+    pub store: Store,
+    cleanup: Cleanup,
+}
+
+impl TestDb {
+    /// A raw sea-orm connection to the same database, to bypass the store as an attacker or a
+    /// buggy tool would.
+    pub async fn raw(&self) -> DatabaseConnection {
+        Database::connect(self.url.as_str()).await.expect("raw connection")
+    }
+
+    /// Closes the store and removes the database.
+    pub async fn finish(self) {
+        self.store.close().await.expect("close");
+        match self.cleanup {
+            Cleanup::Sqlite(_dir) => {}
+            Cleanup::Postgres { admin_url, name } => {
+                let admin = Database::connect(admin_url.as_str()).await.expect("admin connection");
+                // Best effort: a leftover database is harmless.
+                let _ = admin
+                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .await;
+                let _ = admin.close().await;
+            }
+        }
+    }
+}
+
+/// A fresh SQLite database file.
+pub async fn sqlite() -> TestDb {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("slipway.db").display());
+    let store = Store::connect(
+        &url,
+        ConnectOptions {
+            migrate: true,
+            max_connections: None,
+        },
+    )
+    .await
+    .expect("connect sqlite");
+    TestDb {
+        url,
+        store,
+        cleanup: Cleanup::Sqlite(dir),
+    }
+}
+
+/// `url` with its database name replaced by `name`.
+fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (url, None),
+    };
+    let scheme_end = base.find("://").map_or(0, |i| i + 3);
+    let host_end = base[scheme_end..].find('/').map_or(base.len(), |i| scheme_end + i);
+    let mut out = format!("{}/{name}", &base[..host_end]);
+    if let Some(q) = query {
+        out.push('?');
+        out.push_str(q);
+    }
+    out
+}
+
+/// A fresh PostgreSQL database, or `None` when the suite has no server to use.
+pub async fn postgres() -> Option<TestDb> {
+    let admin_url = std::env::var(PG_ENV).ok().filter(|u| !u.is_empty())?;
+    let name = format!("slipway_test_{}", uuid::Uuid::new_v4().simple());
+    let admin = Database::connect(admin_url.as_str()).await.expect("admin connection");
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE {name}"))
+        .await
+        .expect("create test database");
+    admin.close().await.expect("close admin");
+    let url = with_database(&admin_url, &name);
+    let store = Store::connect(
+        &url,
+        ConnectOptions {
+            migrate: true,
+            max_connections: Some(8),
+        },
+    )
+    .await
+    .expect("connect postgres");
+    Some(TestDb {
+        url,
+        store,
+        cleanup: Cleanup::Postgres { admin_url, name },
+    })
+}
+
+/// Declares a contract test, written once as `async fn $name(db: &TestDb)`, for both backends:
+/// `$name::sqlite` always runs; `$name::postgres` runs when `SLIPWAY_TEST_DATABASE_URL` is set
+/// and otherwise returns early with a notice.
+#[macro_export]
+macro_rules! contract {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn sqlite() {
+                let db = $crate::support::sqlite().await;
+                super::$name(&db).await;
+                db.finish().await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn postgres() {
+                let Some(db) = $crate::support::postgres().await else {
+                    eprintln!("skipped: {} is not set", $crate::support::PG_ENV);
+                    return;
+                };
+                super::$name(&db).await;
+                db.finish().await;
+            }
+        }
+    )*};
+}
+
+#[test]
+fn database_urls_are_rewritten() {
+    assert_eq!(
+        with_database("postgres://postgres@127.0.0.1:5432/test", "x"),
+        "postgres://postgres@127.0.0.1:5432/x"
+    );
+    assert_eq!(
+        with_database("postgres://u:p@h/test?sslmode=disable", "x"),
+        "postgres://u:p@h/x?sslmode=disable"
+    );
+    assert_eq!(with_database("postgres://u@h", "x"), "postgres://u@h/x");
+}

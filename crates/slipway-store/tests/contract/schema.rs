@@ -66,6 +66,24 @@ async fn migrations_go_up_down_and_up_again(db: &TestDb) {
     assert_eq!(envs.all().len(), 2);
 }
 
+/// Asserts that the database refused a statement for the expected reason (its message, in
+/// either database's words, names the rule).
+fn refused(result: Result<u64, sea_orm::DbErr>, rule: &str, what: &str) {
+    let err = match result {
+        Ok(rows) => panic!("{what}: the database accepted it ({rows} rows)"),
+        Err(e) => e.to_string().to_lowercase(),
+    };
+    let fragments: &[&str] = match rule {
+        "unique" => &["unique", "duplicate key"],
+        "foreign key" => &["foreign key"],
+        _ => &["cannot be changed"],
+    };
+    assert!(
+        fragments.iter().any(|f| err.contains(f)),
+        "{what}: refused for another reason: {err}"
+    );
+}
+
 /// Runs `sql` with `$n` parameters on the raw connection.
 async fn exec(raw: &DatabaseConnection, sql: &str, values: Vec<Value>) -> Result<u64, sea_orm::DbErr> {
     let backend: DbBackend = raw.get_database_backend();
@@ -89,7 +107,7 @@ async fn database_refuses_what_the_domain_forbids(db: &TestDb) {
             vec![true.into(), staging.into()],
         )
         .await;
-        assert!(err.is_err(), "a second {column} is refused");
+        refused(err, "unique", &format!("a second {column}"));
     }
     // Clearing the flag is fine: the domain, not the database, insists on exactly one.
     assert_eq!(
@@ -110,7 +128,7 @@ async fn database_refuses_what_the_domain_forbids(db: &TestDb) {
         vec!["prod".into(), staging.into()],
     )
     .await;
-    assert!(err.is_err(), "duplicate environment slug is refused");
+    refused(err, "unique", "duplicate environment slug is refused");
 
     // A duplicate (resource, number) version.
     let v = &versions[0];
@@ -121,7 +139,7 @@ async fn database_refuses_what_the_domain_forbids(db: &TestDb) {
         vec![uuid::Uuid::now_v7().into(), v.id.as_uuid().into()],
     )
     .await;
-    assert!(err.is_err(), "duplicate version number is refused");
+    refused(err, "unique", "duplicate version number is refused");
 
     // Versions are immutable.
     let err = exec(
@@ -130,7 +148,7 @@ async fn database_refuses_what_the_domain_forbids(db: &TestDb) {
         vec!["edited".into(), v.id.as_uuid().into()],
     )
     .await;
-    assert!(err.is_err(), "versions cannot be edited");
+    refused(err, "immutable", "versions cannot be edited");
 
     // Foreign keys: a pointer to a version of another resource, or to nothing.
     let (_other, other_versions) = prompt_with_versions(&db.store, &w, "other", 1).await;
@@ -145,7 +163,7 @@ async fn database_refuses_what_the_domain_forbids(db: &TestDb) {
         ],
     )
     .await;
-    assert!(err.is_err(), "a pointer cannot select another resource's version");
+    refused(err, "foreign key", "a pointer cannot select another resource's version");
     let err = exec(
         &raw,
         "INSERT INTO resources (id, project_id, kind, key, created_at) VALUES ($1, $2, 'prompt', 'x', $3)",
@@ -156,7 +174,7 @@ async fn database_refuses_what_the_domain_forbids(db: &TestDb) {
         ],
     )
     .await;
-    assert!(err.is_err(), "a resource of an unknown project is refused");
+    refused(err, "foreign key", "a resource of an unknown project is refused");
 
     // Unique organization slugs.
     let err = exec(
@@ -169,6 +187,6 @@ async fn database_refuses_what_the_domain_forbids(db: &TestDb) {
         ],
     )
     .await;
-    assert!(err.is_err(), "duplicate organization slug is refused");
+    refused(err, "unique", "duplicate organization slug is refused");
     raw.close().await.unwrap();
 }

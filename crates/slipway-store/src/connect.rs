@@ -7,8 +7,8 @@ use std::time::Duration;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
-    DatabaseConnection, DatabaseTransaction, DbErr, IsolationLevel, SqliteTransactionMode, TransactionOptions,
-    TransactionTrait,
+    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, IsolationLevel, SqliteTransactionMode,
+    TransactionOptions, TransactionTrait,
 };
 use tracing::instrument;
 
@@ -20,6 +20,8 @@ const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(15);
 /// the WAL; PostgreSQL gets sqlx's usual default.
 const DEFAULT_SQLITE_CONNECTIONS: u32 = 8;
 const DEFAULT_POSTGRES_CONNECTIONS: u32 = 10;
+/// The PostgreSQL advisory lock key that serializes migrations ("slipway" in ASCII).
+const MIGRATION_LOCK: i64 = 0x0073_6c69_7077_6179;
 
 /// The database behind a [`Store`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -120,10 +122,24 @@ impl Store {
     /// [`StoreError::Internal`] when a migration fails (the cause is logged).
     #[instrument(skip_all)]
     pub async fn migrate(&self) -> Result<(), StoreError> {
-        Migrator::up(&self.db, None).await.map_err(|e| {
+        let failed = |e: DbErr| {
             tracing::error!(error = %e, "migration failed");
             StoreError::Internal("migration failed".to_owned())
-        })
+        };
+        match self.backend {
+            Backend::Sqlite => Migrator::up(&self.db, None).await.map_err(failed),
+            Backend::Postgres => {
+                // Several instances may start at once: the first to take this transaction-scoped
+                // advisory lock migrates, the others wait and then find nothing pending. The
+                // whole run is one transaction (PostgreSQL's DDL is transactional).
+                let tx = self.db.begin().await.map_err(failed)?;
+                tx.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"))
+                    .await
+                    .map_err(failed)?;
+                Migrator::up(&tx, None).await.map_err(failed)?;
+                tx.commit().await.map_err(failed)
+            }
+        }
     }
 
     /// Checks that the database answers (for `/readyz`).

@@ -11,7 +11,8 @@ use crate::support::TestDb;
 
 contract!(
     migrations_go_up_down_and_up_again,
-    database_refuses_what_the_domain_forbids
+    database_refuses_what_the_domain_forbids,
+    instances_starting_together_migrate_once
 );
 
 const TABLES: [&str; 17] = [
@@ -188,5 +189,33 @@ async fn database_refuses_what_the_domain_forbids(db: &TestDb) {
     )
     .await;
     refused(err, "unique", "duplicate organization slug is refused");
+    raw.close().await.unwrap();
+}
+
+async fn instances_starting_together_migrate_once(db: &TestDb) {
+    let raw = db.raw().await;
+    Migrator::down(&raw, None).await.unwrap();
+    // Several PostgreSQL instances may start at once; an SQLite file has one instance.
+    let instances = match db.store.backend() {
+        slipway_store::Backend::Postgres => 4,
+        slipway_store::Backend::Sqlite => 1,
+    };
+    let tasks: Vec<_> = (0..instances)
+        .map(|_| {
+            let url = db.url.clone();
+            tokio::spawn(async move {
+                let options = slipway_store::ConnectOptions {
+                    migrate: true,
+                    max_connections: Some(2),
+                };
+                slipway_store::Store::connect(&url, options).await
+            })
+        })
+        .collect();
+    for task in tasks {
+        task.await.unwrap().unwrap().close().await.unwrap();
+    }
+    assert_eq!(tables_present(&raw).await, TABLES.len());
+    assert!(Migrator::get_pending_migrations(&raw).await.unwrap().is_empty());
     raw.close().await.unwrap();
 }

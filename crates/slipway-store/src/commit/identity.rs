@@ -1,6 +1,6 @@
 //! Writes of users, organizations, memberships and projects.
 
-use sea_orm::sea_query::OnConflict;
+use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter};
 use slipway_domain::organization::{Membership, MembershipScope};
 use slipway_domain::{Organization, Project, User, UserId};
@@ -21,6 +21,24 @@ pub(super) async fn insert_organization(tx: &DatabaseTransaction, value: &Organi
     organization::Entity::insert(organization_to_row(value).into_active_model())
         .exec_without_returning(tx)
         .await?;
+    Ok(())
+}
+
+pub(super) async fn update_organization(tx: &DatabaseTransaction, value: &Organization) -> Result<(), TxError> {
+    let row = organization_to_row(value);
+    let updated = organization::Entity::update_many()
+        .col_expr(organization::Column::Slug, Expr::value(row.slug))
+        .col_expr(organization::Column::Name, Expr::value(row.name))
+        .col_expr(
+            organization::Column::EnvironmentQuota,
+            Expr::value(row.environment_quota),
+        )
+        .filter(organization::Column::Id.eq(row.id))
+        .exec(tx)
+        .await?;
+    if updated.rows_affected == 0 {
+        return Err(StoreError::NotFound("organization").into());
+    }
     Ok(())
 }
 

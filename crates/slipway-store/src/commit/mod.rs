@@ -41,6 +41,9 @@ pub enum Write {
     InsertUser(User),
     /// Inserts an organization; a taken slug is `Duplicate("organization slug")`.
     InsertOrganization(Organization),
+    /// Rewrites an organization's slug, name and environment quota; [`StoreError::NotFound`] when
+    /// it does not exist, `Duplicate("organization slug")` when the new slug is taken.
+    UpdateOrganization(Organization),
     /// Inserts or replaces the role of `(user, scope)`.
     UpsertMembership(Membership),
     /// Removes a membership; [`StoreError::NotFound`] when there is none.
@@ -166,6 +169,7 @@ impl Write {
         match self {
             Write::InsertUser(_) => "insert_user",
             Write::InsertOrganization(_) => "insert_organization",
+            Write::UpdateOrganization(_) => "update_organization",
             Write::UpsertMembership(_) => "upsert_membership",
             Write::DeleteMembership { .. } => "delete_membership",
             Write::InsertProject { .. } => "insert_project",
@@ -266,6 +270,7 @@ impl Store {
         match write {
             Write::InsertUser(user) => identity::insert_user(tx, user).await,
             Write::InsertOrganization(org) => identity::insert_organization(tx, org).await,
+            Write::UpdateOrganization(org) => identity::update_organization(tx, org).await,
             Write::UpsertMembership(m) => identity::upsert_membership(tx, m).await,
             Write::DeleteMembership { user, scope } => identity::delete_membership(tx, *user, *scope).await,
             Write::InsertProject { project, environments } => {

@@ -62,9 +62,49 @@ async fn slugs_are_unique_per_scope(db: &TestDb) {
         .unwrap_err();
     assert_eq!(err, StoreError::Conflict(ConflictKind::Duplicate("organization slug")));
 
+    // Updating the organization: a new quota; a taken slug is refused; an unknown one not found.
+    let mut updated = w.org.clone();
+    updated.environment_quota = None;
+    updated.name = slipway_domain::text::Name::parse("Acme Inc").unwrap();
+    db.store
+        .commit(commit(
+            w.org.id.as_uuid(),
+            w.user.id,
+            "organization.update",
+            vec![Write::UpdateOrganization(updated.clone())],
+        ))
+        .await
+        .unwrap();
+    assert_eq!(db.store.organization(w.org.id).await.unwrap(), Some(updated.clone()));
+
     // The same project slug in another organization is fine; in the same one it is not.
     let other = world(&db.store, "dup2").await;
     assert_eq!(other.project.slug, w.project.slug);
+    let mut taken = updated.clone();
+    taken.slug = other.org.slug.clone();
+    let err = db
+        .store
+        .commit(commit(
+            w.org.id.as_uuid(),
+            w.user.id,
+            "organization.update",
+            vec![Write::UpdateOrganization(taken.clone())],
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(err, StoreError::Conflict(ConflictKind::Duplicate("organization slug")));
+    taken.id = slipway_domain::OrganizationId::from_uuid(uuid::Uuid::now_v7());
+    let err = db
+        .store
+        .commit(commit(
+            w.org.id.as_uuid(),
+            w.user.id,
+            "organization.update",
+            vec![Write::UpdateOrganization(taken)],
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(err, StoreError::NotFound("organization"));
     let mut project = w.project.clone();
     project.id = slipway_domain::ProjectId::from_uuid(uuid::Uuid::now_v7());
     let envs = slipway_domain::environment::Environments::for_new_project(

@@ -1,1 +1,17 @@
-//! End-to-end tests.
+//! End-to-end tests: each starts the real server (the `slipway` binary's library half) on
+//! 127.0.0.1 port 0 with a fresh database, and talks HTTP, Server-Sent Events and WebSocket to
+//! it like any client. SQLite always; PostgreSQL too, for the tests that say so, when
+//! `SLIPWAY_TEST_DATABASE_URL` is set. Logs appear only with `TEST_LOG` set.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
+mod bad_input;
+mod cli;
+mod gateway;
+mod helpers;
+mod instances;
+mod shutdown;
+mod sse;
+mod subscriptions;
+mod tour;
+mod watch;

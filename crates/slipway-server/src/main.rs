@@ -1,2 +1,71 @@
-//! The `slipway` binary.
-fn main() {}
+//! The `slipway` binary: parses the command line, sets up logging and runs a command.
+
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use clap::Parser;
+use secrecy::SecretString;
+use slipway_server::cli::{AuditCommand, Cli, Command};
+use slipway_server::config::CREDENTIAL_KEY_ENV;
+use slipway_server::{Settings, commands, telemetry};
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli).await {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("slipway: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    if let Command::Schema = cli.command {
+        // No settings, database or keys are needed to describe the API.
+        print!("{}", slipway_graphql::sdl());
+        return Ok(ExitCode::SUCCESS);
+    }
+    let credential_key = std::env::var(CREDENTIAL_KEY_ENV)
+        .ok()
+        .filter(|v| !v.is_empty())
+        .map(SecretString::from);
+    let settings = Settings::resolve(cli.options, credential_key)?;
+    telemetry::init(&settings.log_filter, settings.log_format);
+    match cli.command {
+        // Answered before the settings were read.
+        Command::Schema => {}
+        Command::Serve => {
+            commands::serve(settings).await.context("serve failed")?;
+        }
+        Command::Migrate => {
+            commands::migrate(&settings).await.context("migrate failed")?;
+            eprintln!("migrations applied to {}", settings.database_display());
+        }
+        Command::Token(args) => {
+            let token = commands::token(&settings, &args.sub, args.name, args.email, args.ttl)?;
+            println!("{token}");
+        }
+        Command::Audit {
+            command: AuditCommand::Verify { project },
+        } => match commands::audit_verify(&settings, &project).await? {
+            Ok(count) => println!("audit log of {project}: {count} events, chain intact"),
+            Err(broken) => {
+                println!(
+                    "audit log of {project}: chain BROKEN at event #{} ({}): {}",
+                    broken.sequence, broken.event_id, broken.problem
+                );
+                return Ok(ExitCode::FAILURE);
+            }
+        },
+        Command::Quota(args) => {
+            let org = commands::quota(&settings, &args.org, args.environments.0).await?;
+            match org.environment_quota {
+                Some(n) => println!("{}: at most {n} environments per project", org.slug),
+                None => println!("{}: unlimited environments per project", org.slug),
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,156 @@
+//! The axum router: every route and the middleware around them (request id, tracing, metrics,
+//! JSON errors, CORS, compression, body limit, timeout).
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
+use axum::middleware::{Next, from_fn, from_fn_with_state};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use tower::ServiceBuilder;
+use tower_http::compression::CompressionLayer;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::map_request_body::MapRequestBodyLayer;
+
+use crate::error::{ApiError, code_for_status};
+use crate::request_id::REQUEST_ID_HEADER;
+use crate::startup::StartupError;
+use crate::state::AppState;
+use crate::{gateway, graphiql, graphql, health, metrics, request_id, telemetry, watch};
+
+/// The HTTP-level settings of the router.
+#[derive(Debug, Clone)]
+pub struct HttpOptions {
+    /// Largest request body in bytes.
+    pub body_limit: usize,
+    /// Per-request time limit.
+    pub request_timeout: Duration,
+    /// CORS origins (`*` for any); empty: no CORS headers.
+    pub cors_origins: Vec<String>,
+    /// Serve GraphiQL's assets.
+    pub graphiql: bool,
+}
+
+/// Builds the router.
+///
+/// # Errors
+/// [`StartupError::Config`] for a CORS origin that is not a valid header value.
+pub fn router(state: AppState, options: &HttpOptions) -> Result<Router, StartupError> {
+    let cors = cors_layer(&options.cors_origins)?;
+    let middleware = ServiceBuilder::new()
+        .layer(from_fn(request_id::assign))
+        .layer(telemetry::trace_layer())
+        .layer(from_fn_with_state(state.metrics.clone(), metrics::track))
+        .layer(from_fn(json_errors))
+        .layer(CompressionLayer::new())
+        .layer(RequestBodyLimitLayer::new(options.body_limit))
+        // Back to axum's body type for the middleware and handlers inside.
+        .layer(MapRequestBodyLayer::new(Body::new))
+        // Inside compression: preflight answers need a body type with a default.
+        .layer(cors)
+        .layer(from_fn_with_state(options.request_timeout, timeout));
+    let mut router = Router::new().route("/graphql", get(graphql::get).post(graphql::post));
+    if options.graphiql {
+        router = router.route("/graphiql/{file}", get(graphiql::asset));
+    }
+    Ok(router
+        .route("/v1/config", get(gateway::config))
+        .route("/v1/config/watch", get(watch::watch))
+        .route("/v1/config/{kind}/{*key}", get(gateway::resource))
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/metrics", get(metrics::endpoint))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .with_state(state)
+        .layer(middleware))
+}
+
+/// CORS: with no origins configured the layer allows none (browsers then refuse cross-origin
+/// calls), which is the same as having no CORS support.
+fn cors_layer(origins: &[String]) -> Result<CorsLayer, StartupError> {
+    if origins.is_empty() {
+        return Ok(CorsLayer::new());
+    }
+    let allow = if origins.iter().any(|o| o.trim() == "*") {
+        AllowOrigin::any()
+    } else {
+        let values = origins
+            .iter()
+            .map(|o| HeaderValue::from_str(o.trim()).map_err(|_| StartupError::Config(format!("CORS origin '{o}'"))))
+            .collect::<Result<Vec<_>, _>>()?;
+        AllowOrigin::list(values)
+    };
+    Ok(CorsLayer::new()
+        .allow_origin(allow)
+        .allow_methods([Method::GET, Method::POST, Method::OPTIONS])
+        .allow_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::IF_NONE_MATCH,
+            HeaderName::from_static("x-request-id"),
+        ])
+        .expose_headers([header::ETAG, REQUEST_ID_HEADER.clone()])
+        .max_age(Duration::from_secs(3600)))
+}
+
+async fn not_found() -> ApiError {
+    ApiError::not_found("no such endpoint")
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "METHOD_NOT_ALLOWED",
+        "this endpoint does not accept that method",
+    )
+}
+
+/// Fails a request that takes longer than the limit with a JSON 503. Streams are not cut: the
+/// limit applies until the response head, and a stream's head is sent at once.
+async fn timeout(State(limit): State<Duration>, request: Request, next: Next) -> Response {
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => {
+            tracing::warn!(limit = ?limit, "request timed out");
+            ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "UNAVAILABLE",
+                "the request took too long",
+            )
+            .into_response()
+        }
+    }
+}
+
+/// Rewrites error responses that layers and rejections produce as plain text or empty bodies
+/// (413 from the body limit, 405, a failed WebSocket upgrade, …) into the JSON error shape.
+async fn json_errors(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    let status = response.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("json"));
+    if is_json {
+        return response;
+    }
+    let (mut parts, _) = response.into_parts();
+    let message = status.canonical_reason().unwrap_or("error").to_lowercase();
+    let body = ApiError::new(status, code_for_status(status), message)
+        .body()
+        .to_string();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts
+        .headers
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    Response::from_parts(parts, Body::from(body))
+}

@@ -1,0 +1,160 @@
+//! Who is calling an HTTP endpoint: the `Authorization: Bearer …` header turned into the
+//! service's [`Ctx`] — a gateway API key (`slw_…`) or a verified JWT whose subject becomes a
+//! user — as axum extractors.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use axum::extract::{FromRef, FromRequestParts};
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
+use slipway_auth::{BearerCredential, JwtVerifier, Principal, parse_authorization};
+use slipway_domain::User;
+use slipway_service::{Ctx, Service, ServiceError, ServiceResult};
+
+use crate::error::ApiError;
+use crate::request_id::RequestId;
+
+/// What a cached user is found by: subject, name and email (a changed profile is a miss).
+type UserKey = (String, Option<String>, Option<String>);
+
+/// Entries kept by the user cache before it starts over.
+const USER_CACHE_LIMIT: usize = 10_000;
+
+/// Turns bearer credentials into callers. JWT users are remembered by subject, name and email
+/// so that a signed-in user's requests do not write to the database each time (the service
+/// upserts a user on first sight).
+#[derive(Debug, Clone)]
+pub struct Authenticator {
+    service: Service,
+    verifier: Arc<JwtVerifier>,
+    users: Arc<Mutex<HashMap<UserKey, User>>>,
+}
+
+impl Authenticator {
+    /// An authenticator over `service`, verifying JWTs with `verifier`.
+    pub fn new(service: Service, verifier: JwtVerifier) -> Self {
+        Self {
+            service,
+            verifier: Arc::new(verifier),
+            users: Arc::default(),
+        }
+    }
+
+    /// The caller behind an `Authorization` header value (`None` when there is none).
+    ///
+    /// # Errors
+    /// `UNAUTHENTICATED` for a header that is not `Bearer <credential>`, an invalid JWT or an
+    /// unknown or revoked API key.
+    pub async fn authenticate(
+        &self,
+        header: Option<&str>,
+        request_id: Option<String>,
+    ) -> Result<Option<Ctx>, ApiError> {
+        let Some(header) = header else {
+            return Ok(None);
+        };
+        match parse_authorization(header) {
+            None => Err(ApiError::unauthenticated(
+                "the Authorization header must be `Bearer <token>` or `Bearer slw_<API key>`",
+            )),
+            Some(BearerCredential::ApiKey(key)) => Ok(Some(self.service.authenticate_api_key(key, request_id).await?)),
+            Some(BearerCredential::Jwt(token)) => {
+                let principal = self.verifier.verify(token).map_err(|e| {
+                    tracing::debug!(reason = %e, "JWT rejected");
+                    ApiError::unauthenticated(format!("invalid token: {e}"))
+                })?;
+                let user = self.user(principal).await?;
+                Ok(Some(Ctx::user(user, request_id)))
+            }
+        }
+    }
+
+    /// The caller behind a bare bearer token (a JWT or an API key), as the service's result:
+    /// what a WebSocket's `connection_init` carries.
+    ///
+    /// # Errors
+    /// `UNAUTHENTICATED` for anything that does not verify.
+    pub async fn authenticate_token(&self, token: &str, request_id: Option<String>) -> ServiceResult<Ctx> {
+        match parse_authorization(&format!("Bearer {token}")) {
+            None => Err(ServiceError::Unauthenticated),
+            Some(BearerCredential::ApiKey(key)) => self.service.authenticate_api_key(key, request_id).await,
+            Some(BearerCredential::Jwt(token)) => {
+                let principal = self.verifier.verify(token).map_err(|e| {
+                    tracing::debug!(reason = %e, "JWT rejected");
+                    ServiceError::Unauthenticated
+                })?;
+                Ok(Ctx::user(self.user(principal).await?, request_id))
+            }
+        }
+    }
+
+    async fn user(&self, principal: Principal) -> ServiceResult<User> {
+        let key: UserKey = (principal.subject, principal.name, principal.email);
+        if let Some(user) = self.users.lock().unwrap_or_else(PoisonError::into_inner).get(&key) {
+            return Ok(user.clone());
+        }
+        let user = self
+            .service
+            .user_for_subject(&key.0, key.1.as_deref(), key.2.as_deref())
+            .await?;
+        let mut users = self.users.lock().unwrap_or_else(PoisonError::into_inner);
+        if users.len() >= USER_CACHE_LIMIT {
+            users.clear();
+        }
+        users.insert(key, user.clone());
+        Ok(user)
+    }
+
+    /// The caller of the request described by `parts`.
+    async fn caller_of(&self, parts: &Parts) -> Result<Option<Ctx>, ApiError> {
+        let request_id = parts.extensions.get::<RequestId>().map(|r| r.as_str().to_owned());
+        let header = match parts.headers.get(AUTHORIZATION) {
+            None => None,
+            Some(value) => Some(
+                value
+                    .to_str()
+                    .map_err(|_| ApiError::unauthenticated("the Authorization header is not text"))?,
+            ),
+        };
+        self.authenticate(header, request_id).await
+    }
+}
+
+/// A caller that presented valid credentials (else the request fails with 401).
+#[derive(Debug, Clone)]
+pub struct Authenticated(pub Ctx);
+
+impl<S> FromRequestParts<S> for Authenticated
+where
+    Authenticator: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Authenticator::from_ref(state)
+            .caller_of(parts)
+            .await?
+            .map(Authenticated)
+            .ok_or_else(|| ApiError::unauthenticated("send `Authorization: Bearer <token or API key>`"))
+    }
+}
+
+/// A caller that may be anonymous; credentials that are present must still be valid.
+#[derive(Debug, Clone)]
+pub struct MaybeAuthenticated(pub Option<Ctx>);
+
+impl<S> FromRequestParts<S> for MaybeAuthenticated
+where
+    Authenticator: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Ok(MaybeAuthenticated(
+            Authenticator::from_ref(state).caller_of(parts).await?,
+        ))
+    }
+}

@@ -1,0 +1,313 @@
+//! The command line: subcommands and the flags (each with its `SLIPWAY_*` environment variable)
+//! that [`Settings::resolve`](crate::config::Settings::resolve) layers over the TOML file.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::builder::BoolishValueParser;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::duration::parse_duration;
+
+/// `slipway`: the control plane that decides which version of each LLM configuration is live in
+/// which environment.
+#[derive(Debug, Parser)]
+#[command(name = "slipway", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    /// Settings shared by every subcommand.
+    #[command(flatten)]
+    pub options: Options,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the server (GraphQL API, gateway endpoints, health and metrics).
+    Serve,
+    /// Apply pending database migrations, then exit.
+    Migrate,
+    /// Print a JWT signed with the embedded HS256 secret (the one `serve` verifies).
+    Token(TokenArgs),
+    /// Audit log commands.
+    Audit {
+        /// The audit command.
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// Print the GraphQL schema (SDL) to standard output.
+    Schema,
+    /// Set an organization's plan limit on environments per project (an operator's action).
+    Quota(QuotaArgs),
+}
+
+/// `slipway token`.
+#[derive(Debug, Args)]
+pub struct TokenArgs {
+    /// The user the token identifies (its `sub`).
+    #[arg(long, value_name = "NAME")]
+    pub sub: String,
+    /// A display name (`name` claim).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// An email address (`email` claim).
+    #[arg(long)]
+    pub email: Option<String>,
+    /// How long the token stays valid (e.g. 30m, 12h, 7d; at most 366d).
+    #[arg(long, default_value = "12h", value_parser = parse_duration)]
+    pub ttl: Duration,
+}
+
+/// `slipway audit …`.
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Verify a project's hash-chained audit log; exits with status 1 when it is broken.
+    Verify {
+        /// The project, as ORG/PROJECT.
+        #[arg(long, value_name = "ORG/PROJECT")]
+        project: String,
+    },
+}
+
+/// `slipway quota`.
+#[derive(Debug, Args)]
+pub struct QuotaArgs {
+    /// The organization's slug.
+    #[arg(long)]
+    pub org: String,
+    /// Environments allowed per project: a number, or `unlimited`.
+    #[arg(long, value_name = "N|unlimited", value_parser = parse_quota)]
+    pub environments: Quota,
+}
+
+/// An environment quota as given on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Quota(pub Option<u32>);
+
+fn parse_quota(text: &str) -> Result<Quota, String> {
+    if text.eq_ignore_ascii_case("unlimited") {
+        return Ok(Quota(None));
+    }
+    text.parse::<u32>()
+        .map(|n| Quota(Some(n)))
+        .map_err(|_| format!("'{text}' is neither a number nor `unlimited`"))
+}
+
+/// The format of log lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line (for log collectors).
+    Json,
+}
+
+/// Every setting that can come from a flag or an environment variable. All are optional here:
+/// what is missing comes from the TOML file, then from the defaults.
+#[derive(Debug, Default, Args)]
+pub struct Options {
+    /// A TOML configuration file (flags and environment variables take precedence over it).
+    #[arg(long, env = "SLIPWAY_CONFIG", global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Directory holding the SQLite database, the generated JWT secret and credential key
+    /// [default: ./slipway-data].
+    #[arg(
+        long,
+        env = "SLIPWAY_DATA_DIR",
+        global = true,
+        value_name = "DIR",
+        help_heading = "Storage"
+    )]
+    pub data_dir: Option<PathBuf>,
+    /// Database URL: sqlite://FILE or postgres://USER:PASSWORD@HOST/DB
+    /// [default: sqlite://<data dir>/slipway.db].
+    #[arg(
+        long,
+        env = "SLIPWAY_DATABASE_URL",
+        global = true,
+        hide_env_values = true,
+        value_name = "URL",
+        help_heading = "Storage"
+    )]
+    pub database_url: Option<String>,
+    /// Database connection pool size [default: 8 for SQLite, 10 for PostgreSQL].
+    #[arg(
+        long,
+        env = "SLIPWAY_DATABASE_MAX_CONNECTIONS",
+        global = true,
+        help_heading = "Storage"
+    )]
+    pub database_max_connections: Option<u32>,
+    /// Apply pending migrations when `serve` starts [default: true].
+    #[arg(long, env = "SLIPWAY_MIGRATE_ON_START", global = true, value_parser = BoolishValueParser::new(),
+          num_args = 0..=1, require_equals = true, default_missing_value = "true", help_heading = "Storage")]
+    pub migrate_on_start: Option<bool>,
+
+    /// Address to listen on [default: 127.0.0.1:8080].
+    #[arg(
+        long,
+        env = "SLIPWAY_LISTEN",
+        global = true,
+        value_name = "ADDR",
+        help_heading = "Server"
+    )]
+    pub listen: Option<SocketAddr>,
+    /// Production mode: requires an explicit credential key and JWT configuration, and turns
+    /// GraphiQL and introspection off [default: false].
+    #[arg(long, env = "SLIPWAY_PRODUCTION", global = true, value_parser = BoolishValueParser::new(),
+          num_args = 0..=1, require_equals = true, default_missing_value = "true", help_heading = "Server")]
+    pub production: Option<bool>,
+    /// Serve GraphiQL on GET /graphql [default: on, off in production mode].
+    #[arg(long, env = "SLIPWAY_GRAPHIQL", global = true, value_parser = BoolishValueParser::new(),
+          num_args = 0..=1, require_equals = true, default_missing_value = "true", help_heading = "Server")]
+    pub graphiql: Option<bool>,
+    /// Largest accepted request body, in bytes [default: 1048576].
+    #[arg(
+        long,
+        env = "SLIPWAY_BODY_LIMIT",
+        global = true,
+        value_name = "BYTES",
+        help_heading = "Server"
+    )]
+    pub body_limit: Option<usize>,
+    /// Longest time a request may take before it fails with 503 [default: 30s].
+    #[arg(long, env = "SLIPWAY_REQUEST_TIMEOUT", global = true, value_parser = parse_duration, help_heading = "Server")]
+    pub request_timeout: Option<Duration>,
+    /// Origins allowed to call the API from a browser, comma-separated, or `*` [default: none].
+    #[arg(
+        long,
+        env = "SLIPWAY_CORS_ORIGINS",
+        global = true,
+        value_delimiter = ',',
+        help_heading = "Server"
+    )]
+    pub cors_origins: Option<Vec<String>>,
+    /// How often background work runs: release expiry, auto-apply after a freeze, the revision
+    /// check across instances [default: 5s].
+    #[arg(long, env = "SLIPWAY_TICK_INTERVAL", global = true, value_parser = parse_duration, help_heading = "Server")]
+    pub tick_interval: Option<Duration>,
+    /// Interval of keep-alive comments on /v1/config/watch [default: 15s].
+    #[arg(long, env = "SLIPWAY_WATCH_KEEPALIVE", global = true, value_parser = parse_duration, help_heading = "Server")]
+    pub watch_keepalive: Option<Duration>,
+
+    /// PEM public key verifying RS256/ES256 tokens (instead of the embedded HS256 secret).
+    #[arg(
+        long,
+        env = "SLIPWAY_JWT_PUBLIC_KEY_FILE",
+        global = true,
+        value_name = "FILE",
+        help_heading = "Authentication"
+    )]
+    pub jwt_public_key_file: Option<PathBuf>,
+    /// JWKS document verifying RS256/ES256 tokens (keys chosen by `kid`).
+    #[arg(
+        long,
+        env = "SLIPWAY_JWKS_FILE",
+        global = true,
+        value_name = "FILE",
+        help_heading = "Authentication"
+    )]
+    pub jwks_file: Option<PathBuf>,
+    /// Algorithm of the public key or JWKS: RS256 or ES256 [default: RS256].
+    #[arg(long, env = "SLIPWAY_JWT_ALGORITHM", global = true, help_heading = "Authentication")]
+    pub jwt_algorithm: Option<String>,
+    /// File holding an explicit HS256 secret (at least 32 bytes) [default: <data dir>/jwt-secret,
+    /// generated on first use].
+    #[arg(
+        long,
+        env = "SLIPWAY_JWT_SECRET_FILE",
+        global = true,
+        value_name = "FILE",
+        help_heading = "Authentication"
+    )]
+    pub jwt_secret_file: Option<PathBuf>,
+    /// Required `iss` of tokens (and the one `slipway token` writes).
+    #[arg(long, env = "SLIPWAY_JWT_ISSUER", global = true, help_heading = "Authentication")]
+    pub jwt_issuer: Option<String>,
+    /// Required `aud` of tokens (and the one `slipway token` writes).
+    #[arg(long, env = "SLIPWAY_JWT_AUDIENCE", global = true, help_heading = "Authentication")]
+    pub jwt_audience: Option<String>,
+    /// Allowed clock skew on `exp`/`nbf`, in seconds (at most 300) [default: 30].
+    #[arg(
+        long,
+        env = "SLIPWAY_JWT_LEEWAY",
+        global = true,
+        value_name = "SECONDS",
+        help_heading = "Authentication"
+    )]
+    pub jwt_leeway: Option<u64>,
+    /// File holding the credential keyring that encrypts provider credentials (the key itself can
+    /// be given in SLIPWAY_CREDENTIAL_KEY) [default: <data dir>/credential-key, generated].
+    #[arg(
+        long,
+        env = "SLIPWAY_CREDENTIAL_KEY_FILE",
+        global = true,
+        value_name = "FILE",
+        help_heading = "Authentication"
+    )]
+    pub credential_key_file: Option<PathBuf>,
+
+    /// Log filter, in `RUST_LOG` syntax [default: info].
+    #[arg(
+        long,
+        env = "SLIPWAY_LOG",
+        global = true,
+        value_name = "FILTER",
+        help_heading = "Logging"
+    )]
+    pub log: Option<String>,
+    /// Log line format [default: text].
+    #[arg(long, env = "SLIPWAY_LOG_FORMAT", global = true, help_heading = "Logging")]
+    pub log_format: Option<LogFormat>,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn flags_parse_after_the_subcommand() {
+        let cli = Cli::try_parse_from(["slipway", "serve", "--listen", "127.0.0.1:0", "--production"]).unwrap();
+        assert!(matches!(cli.command, Command::Serve));
+        assert_eq!(cli.options.listen, Some("127.0.0.1:0".parse().unwrap()));
+        assert_eq!(cli.options.production, Some(true));
+        let cli = Cli::try_parse_from(["slipway", "--production=false", "migrate"]).unwrap();
+        assert_eq!(cli.options.production, Some(false));
+    }
+
+    #[test]
+    fn quotas_are_numbers_or_unlimited() {
+        assert_eq!(parse_quota("3"), Ok(Quota(Some(3))));
+        assert_eq!(parse_quota("unlimited"), Ok(Quota(None)));
+        assert!(parse_quota("-1").is_err());
+        let cli = Cli::try_parse_from(["slipway", "quota", "--org", "acme", "--environments", "unlimited"]).unwrap();
+        assert!(matches!(
+            cli.command,
+            Command::Quota(QuotaArgs {
+                environments: Quota(None),
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn token_ttls_are_durations() {
+        let cli = Cli::try_parse_from(["slipway", "token", "--sub", "alice", "--ttl", "30m"]).unwrap();
+        let Command::Token(args) = cli.command else {
+            panic!("not a token command")
+        };
+        assert_eq!(args.ttl, Duration::from_secs(1800));
+    }
+}

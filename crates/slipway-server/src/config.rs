@@ -1,0 +1,346 @@
+//! The server's settings, layered: flags, then `SLIPWAY_*` environment variables (both parsed by
+//! [`cli`](crate::cli)), then an optional TOML file, then defaults. Secrets never appear in
+//! `Debug` output.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use secrecy::SecretString;
+use serde::Deserialize;
+use slipway_auth::CredentialKeySource;
+
+use crate::cli::{LogFormat, Options};
+use crate::duration::parse_duration;
+use crate::startup::StartupError;
+
+/// The default data directory.
+pub const DEFAULT_DATA_DIR: &str = "./slipway-data";
+/// The default listen address.
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+/// The SQLite file name inside the data directory.
+pub const SQLITE_FILE: &str = "slipway.db";
+/// The environment variable holding the credential keyring itself (never a flag: command lines
+/// are visible to every user of the machine).
+pub const CREDENTIAL_KEY_ENV: &str = "SLIPWAY_CREDENTIAL_KEY";
+
+/// How bearer JWTs are verified, as configured (keys are loaded by
+/// [`startup::jwt_config`](crate::startup::jwt_config)).
+#[derive(Debug, Clone, Default)]
+pub struct JwtSettings {
+    /// PEM public key file (RS256/ES256).
+    pub public_key_file: Option<PathBuf>,
+    /// JWKS file (RS256/ES256).
+    pub jwks_file: Option<PathBuf>,
+    /// `RS256` or `ES256` for the two above.
+    pub algorithm: Option<String>,
+    /// An explicit HS256 secret file (instead of the generated one).
+    pub secret_file: Option<PathBuf>,
+    /// Required issuer.
+    pub issuer: Option<String>,
+    /// Required audience.
+    pub audience: Option<String>,
+    /// Clock-skew allowance in seconds.
+    pub leeway_seconds: Option<u64>,
+}
+
+impl JwtSettings {
+    /// Whether anything but the generated embedded secret was configured (production mode
+    /// insists on it).
+    pub fn is_explicit(&self) -> bool {
+        self.public_key_file.is_some() || self.jwks_file.is_some() || self.secret_file.is_some()
+    }
+}
+
+/// Everything the binary needs to run, fully resolved.
+#[derive(Clone)]
+pub struct Settings {
+    /// Where the SQLite database and generated secrets live.
+    pub data_dir: PathBuf,
+    /// The database URL (may hold a password: use [`Settings::database_display`] to show it).
+    pub database_url: String,
+    /// Pool size override.
+    pub database_max_connections: Option<u32>,
+    /// Run migrations when serving starts.
+    pub migrate_on_start: bool,
+    /// Listen address (port 0 picks a free port).
+    pub listen: SocketAddr,
+    /// Production mode.
+    pub production: bool,
+    /// Serve GraphiQL.
+    pub graphiql: bool,
+    /// Largest request body in bytes.
+    pub body_limit: usize,
+    /// Per-request time limit (not applied to the body of streams).
+    pub request_timeout: Duration,
+    /// Browser origins allowed by CORS (`*` for any); empty turns CORS off.
+    pub cors_origins: Vec<String>,
+    /// Background tick interval.
+    pub tick_interval: Duration,
+    /// Keep-alive interval of the watch stream (and of GraphQL WebSockets).
+    pub watch_keepalive: Duration,
+    /// JWT verification.
+    pub jwt: JwtSettings,
+    /// Where the credential keyring comes from.
+    pub credential_key: CredentialKeySource,
+    /// Log filter.
+    pub log_filter: String,
+    /// Log format.
+    pub log_format: LogFormat,
+}
+
+impl fmt::Debug for Settings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let credential_key = match &self.credential_key {
+            CredentialKeySource::Inline(_) => "inline [REDACTED]".to_owned(),
+            CredentialKeySource::File(p) => format!("file {}", p.display()),
+            CredentialKeySource::Unset => "generated in the data directory".to_owned(),
+        };
+        f.debug_struct("Settings")
+            .field("data_dir", &self.data_dir)
+            .field("database_url", &self.database_display())
+            .field("database_max_connections", &self.database_max_connections)
+            .field("migrate_on_start", &self.migrate_on_start)
+            .field("listen", &self.listen)
+            .field("production", &self.production)
+            .field("graphiql", &self.graphiql)
+            .field("body_limit", &self.body_limit)
+            .field("request_timeout", &self.request_timeout)
+            .field("cors_origins", &self.cors_origins)
+            .field("tick_interval", &self.tick_interval)
+            .field("watch_keepalive", &self.watch_keepalive)
+            .field("jwt", &self.jwt)
+            .field("credential_key", &credential_key)
+            .field("log_filter", &self.log_filter)
+            .field("log_format", &self.log_format)
+            .finish()
+    }
+}
+
+/// The TOML file: the same settings, snake_case, every one optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    data_dir: Option<PathBuf>,
+    database_url: Option<String>,
+    database_max_connections: Option<u32>,
+    migrate_on_start: Option<bool>,
+    listen: Option<SocketAddr>,
+    production: Option<bool>,
+    graphiql: Option<bool>,
+    body_limit: Option<usize>,
+    request_timeout: Option<String>,
+    cors_origins: Option<Vec<String>>,
+    tick_interval: Option<String>,
+    watch_keepalive: Option<String>,
+    jwt_public_key_file: Option<PathBuf>,
+    jwks_file: Option<PathBuf>,
+    jwt_algorithm: Option<String>,
+    jwt_secret_file: Option<PathBuf>,
+    jwt_issuer: Option<String>,
+    jwt_audience: Option<String>,
+    jwt_leeway: Option<u64>,
+    credential_key_file: Option<PathBuf>,
+    log: Option<String>,
+    log_format: Option<LogFormat>,
+}
+
+fn read_file(path: &Path) -> Result<FileConfig, StartupError> {
+    let text = std::fs::read_to_string(path).map_err(|e| StartupError::Config(format!("{}: {e}", path.display())))?;
+    toml::from_str(&text).map_err(|e| StartupError::Config(format!("{}: {}", path.display(), e.message())))
+}
+
+fn file_duration(value: Option<String>, key: &str) -> Result<Option<Duration>, StartupError> {
+    value
+        .map(|v| parse_duration(&v).map_err(|e| StartupError::Config(format!("{key}: {e}"))))
+        .transpose()
+}
+
+impl Settings {
+    /// Resolves the settings: `options` (flags and environment variables), then the TOML file
+    /// they name, then defaults. `credential_key_env` is the value of `SLIPWAY_CREDENTIAL_KEY`.
+    ///
+    /// # Errors
+    /// An unreadable or invalid TOML file, or an invalid value in it.
+    pub fn resolve(options: Options, credential_key_env: Option<SecretString>) -> Result<Self, StartupError> {
+        let file = match &options.config {
+            Some(path) => read_file(path)?,
+            None => FileConfig::default(),
+        };
+        let data_dir = options
+            .data_dir
+            .or(file.data_dir)
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR));
+        let database_url = options
+            .database_url
+            .or(file.database_url)
+            .unwrap_or_else(|| format!("sqlite://{}", data_dir.join(SQLITE_FILE).display()));
+        let production = options.production.or(file.production).unwrap_or(false);
+        let credential_key = match (
+            credential_key_env,
+            options.credential_key_file.or(file.credential_key_file),
+        ) {
+            (Some(inline), _) => CredentialKeySource::Inline(inline),
+            (None, Some(path)) => CredentialKeySource::File(path),
+            (None, None) => CredentialKeySource::Unset,
+        };
+        let default_listen = DEFAULT_LISTEN
+            .parse()
+            .map_err(|_| StartupError::Config("invalid built-in listen address".into()))?;
+        Ok(Settings {
+            database_max_connections: options.database_max_connections.or(file.database_max_connections),
+            migrate_on_start: options.migrate_on_start.or(file.migrate_on_start).unwrap_or(true),
+            listen: options.listen.or(file.listen).unwrap_or(default_listen),
+            graphiql: options.graphiql.or(file.graphiql).unwrap_or(!production),
+            body_limit: options.body_limit.or(file.body_limit).unwrap_or(1024 * 1024),
+            request_timeout: options
+                .request_timeout
+                .or(file_duration(file.request_timeout, "request_timeout")?)
+                .unwrap_or(Duration::from_secs(30)),
+            cors_origins: options.cors_origins.or(file.cors_origins).unwrap_or_default(),
+            tick_interval: options
+                .tick_interval
+                .or(file_duration(file.tick_interval, "tick_interval")?)
+                .unwrap_or(Duration::from_secs(5)),
+            watch_keepalive: options
+                .watch_keepalive
+                .or(file_duration(file.watch_keepalive, "watch_keepalive")?)
+                .unwrap_or(Duration::from_secs(15)),
+            jwt: JwtSettings {
+                public_key_file: options.jwt_public_key_file.or(file.jwt_public_key_file),
+                jwks_file: options.jwks_file.or(file.jwks_file),
+                algorithm: options.jwt_algorithm.or(file.jwt_algorithm),
+                secret_file: options.jwt_secret_file.or(file.jwt_secret_file),
+                issuer: options.jwt_issuer.or(file.jwt_issuer),
+                audience: options.jwt_audience.or(file.jwt_audience),
+                leeway_seconds: options.jwt_leeway.or(file.jwt_leeway),
+            },
+            credential_key,
+            log_filter: options.log.or(file.log).unwrap_or_else(|| "info".to_owned()),
+            log_format: options.log_format.or(file.log_format).unwrap_or(LogFormat::Text),
+            data_dir,
+            database_url,
+            production,
+        })
+    }
+
+    /// Settings for a server in `data_dir` on `127.0.0.1` with a free port and every other
+    /// value at its default (what tests start from).
+    ///
+    /// # Errors
+    /// None in practice: without a file nothing can be invalid.
+    pub fn for_data_dir(data_dir: &Path) -> Result<Self, StartupError> {
+        let options = Options {
+            data_dir: Some(data_dir.to_path_buf()),
+            listen: Some(SocketAddr::from(([127, 0, 0, 1], 0))),
+            ..Options::default()
+        };
+        Self::resolve(options, None)
+    }
+
+    /// The database URL with any password replaced by `***`, for logs.
+    pub fn database_display(&self) -> String {
+        redact_url(&self.database_url)
+    }
+}
+
+/// Replaces the password of a `scheme://user:password@host/…` URL with `***`.
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    let (authority, path) = rest.split_at(authority_end);
+    match authority.rsplit_once('@') {
+        Some((userinfo, host)) => {
+            let user = userinfo.split_once(':').map_or(userinfo, |(u, _)| u);
+            let masked = if userinfo.contains(':') { ":***" } else { "" };
+            format!("{scheme}://{user}{masked}@{host}{path}")
+        }
+        None => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use super::*;
+
+    #[test]
+    fn defaults_follow_the_data_directory() {
+        let s = Settings::resolve(Options::default(), None).unwrap();
+        assert_eq!(s.data_dir, PathBuf::from(DEFAULT_DATA_DIR));
+        assert_eq!(s.database_url, "sqlite://./slipway-data/slipway.db");
+        assert_eq!(s.listen, DEFAULT_LISTEN.parse().unwrap());
+        assert!(s.graphiql && !s.production && s.migrate_on_start);
+        assert_eq!(s.tick_interval, Duration::from_secs(5));
+        let s = Settings::resolve(
+            Options {
+                data_dir: Some("/var/lib/slipway".into()),
+                ..Options::default()
+            },
+            None,
+        )
+        .unwrap();
+        assert_eq!(s.database_url, "sqlite:///var/lib/slipway/slipway.db");
+    }
+
+    #[test]
+    fn flags_win_over_the_file_which_wins_over_defaults() {
+        let mut file = tempfile::NamedTempFile::new().unwrap();
+        writeln!(
+            file,
+            "listen = \"0.0.0.0:9000\"\ntick_interval = \"1m\"\nproduction = true\ndatabase_url = \"postgres://u:hunter2@db/s\""
+        )
+        .unwrap();
+        let options = Options {
+            config: Some(file.path().to_path_buf()),
+            listen: Some("127.0.0.1:7000".parse().unwrap()),
+            ..Options::default()
+        };
+        let s = Settings::resolve(options, None).unwrap();
+        assert_eq!(s.listen, "127.0.0.1:7000".parse().unwrap());
+        assert_eq!(s.tick_interval, Duration::from_secs(60));
+        assert!(s.production);
+        assert!(!s.graphiql, "GraphiQL is off in production unless asked for");
+        assert!(
+            !format!("{s:?}").contains("hunter2"),
+            "the password never shows in Debug"
+        );
+    }
+
+    #[test]
+    fn unknown_or_invalid_file_settings_are_refused() {
+        for text in ["colour = \"red\"", "tick_interval = \"soon\"", "listen = 5"] {
+            let mut file = tempfile::NamedTempFile::new().unwrap();
+            writeln!(file, "{text}").unwrap();
+            let options = Options {
+                config: Some(file.path().to_path_buf()),
+                ..Options::default()
+            };
+            assert!(
+                matches!(Settings::resolve(options, None), Err(StartupError::Config(_))),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn inline_credential_keys_never_show() {
+        let s = Settings::resolve(Options::default(), Some(SecretString::from("c2VjcmV0"))).unwrap();
+        assert!(matches!(s.credential_key, CredentialKeySource::Inline(_)));
+        assert!(!format!("{s:?}").contains("c2VjcmV0"));
+    }
+
+    #[test]
+    fn passwords_are_redacted() {
+        assert_eq!(
+            redact_url("postgres://u:secret@h:5432/db"),
+            "postgres://u:***@h:5432/db"
+        );
+        assert_eq!(redact_url("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(redact_url("sqlite://./x.db"), "sqlite://./x.db");
+    }
+}

@@ -1,0 +1,140 @@
+//! The running server: built from [`Settings`] (database, keys, service, schema, router, bound
+//! listener), then run until its [`Shutdown`] fires — after which it stops accepting, lets
+//! in-flight requests finish, stops the background work and closes the database.
+
+use std::net::SocketAddr;
+
+use axum::Router;
+use slipway_auth::{JwtConfig, JwtVerifier, VerificationKeys};
+use slipway_service::Service;
+use tokio::net::TcpListener;
+
+use crate::app::{self, HttpOptions};
+use crate::auth::Authenticator;
+use crate::config::Settings;
+use crate::graphql::GraphqlState;
+use crate::metrics::Metrics;
+use crate::shutdown::Shutdown;
+use crate::startup::{self, StartupError};
+use crate::state::AppState;
+
+/// A server bound to its address, ready to run.
+#[derive(Debug)]
+pub struct Server {
+    listener: TcpListener,
+    router: Router,
+    state: AppState,
+    settings: Settings,
+    token_hint: &'static str,
+}
+
+impl Server {
+    /// Opens the database (migrating it unless turned off), loads the keys, builds the service
+    /// and router, and binds the listen address.
+    ///
+    /// # Errors
+    /// Any [`StartupError`]: invalid settings or keys, an unreachable database, a taken port.
+    pub async fn build(settings: Settings) -> Result<Self, StartupError> {
+        let jwt = startup::jwt_config(&settings)?;
+        let token_hint = token_hint(&jwt);
+        let service = startup::service(&settings, settings.migrate_on_start).await?;
+        let state = AppState {
+            auth: Authenticator::new(service.clone(), JwtVerifier::new(jwt)),
+            metrics: Metrics::default(),
+            graphql: GraphqlState::new(&service, &settings),
+            shutdown: Shutdown::new(),
+            keepalive: settings.watch_keepalive,
+            service,
+        };
+        let router = app::router(
+            state.clone(),
+            &HttpOptions {
+                body_limit: settings.body_limit,
+                request_timeout: settings.request_timeout,
+                cors_origins: settings.cors_origins.clone(),
+                graphiql: settings.graphiql,
+            },
+        )?;
+        let listener = TcpListener::bind(settings.listen)
+            .await
+            .map_err(|source| StartupError::Bind {
+                addr: settings.listen,
+                source,
+            })?;
+        Ok(Self {
+            listener,
+            router,
+            state,
+            settings,
+            token_hint,
+        })
+    }
+
+    /// The address actually bound (useful with port 0).
+    ///
+    /// # Errors
+    /// When the socket cannot tell (not expected).
+    pub fn local_addr(&self) -> Result<SocketAddr, StartupError> {
+        self.listener.local_addr().map_err(StartupError::Serve)
+    }
+
+    /// The trigger that stops this server gracefully.
+    pub fn shutdown_handle(&self) -> Shutdown {
+        self.state.shutdown.clone()
+    }
+
+    /// The service the server runs (for operator tooling embedded in the same process).
+    pub fn service(&self) -> &Service {
+        &self.state.service
+    }
+
+    /// Serves until the shutdown handle fires, then drains and closes the database.
+    ///
+    /// # Errors
+    /// [`StartupError::Serve`] when accepting fails, [`StartupError::Store`] when closing does.
+    pub async fn run(self) -> Result<(), StartupError> {
+        let Server {
+            listener,
+            router,
+            state,
+            settings,
+            token_hint,
+        } = self;
+        let addr = listener.local_addr().map_err(StartupError::Serve)?;
+        let background = state.service.spawn_background(settings.tick_interval);
+        let release_metrics = state.metrics.follow_releases(&state.service);
+        let follower = crate::follow::spawn(state.service.clone());
+        tracing::info!(
+            database = %settings.database_display(),
+            production = settings.production,
+            graphiql = settings.graphiql,
+            "Slipway listening on http://{addr} (GraphQL at /graphql, gateway at /v1/config)"
+        );
+        tracing::info!("{token_hint}");
+        let served = axum::serve(listener, router)
+            .with_graceful_shutdown(state.shutdown.signal().wait_owned())
+            .await;
+        tracing::info!("no more requests in flight; stopping background work");
+        background.abort();
+        release_metrics.abort();
+        follower.abort();
+        // Awaiting the aborted tasks makes sure no tick still holds a connection when the pool
+        // closes; an aborted transaction rolls back.
+        let _aborted = background.await;
+        let _aborted = release_metrics.await;
+        let _aborted = follower.await;
+        served.map_err(StartupError::Serve)?;
+        state.service.store().clone().close().await?;
+        tracing::info!("database closed; bye");
+        Ok(())
+    }
+}
+
+fn token_hint(jwt: &JwtConfig) -> &'static str {
+    match jwt.keys() {
+        VerificationKeys::Hs256(_) => {
+            "get a token with: slipway token --sub <your name>   (run with the same data directory and settings)"
+        }
+        VerificationKeys::Asymmetric(_) => "tokens come from your identity provider (RS256/ES256 verification)",
+    }
+}

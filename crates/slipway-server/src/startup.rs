@@ -1,0 +1,191 @@
+//! Turning [`Settings`] into running parts: the database, the JWT verifier, the credential
+//! keyring and the service. Shared by `serve` and the operator commands, so that `slipway token`
+//! finds the same secret `slipway serve` verifies with.
+
+use std::sync::Arc;
+
+use secrecy::SecretString;
+use slipway_auth::{
+    AsymmetricAlgorithm, ConfigError, CredentialKeyring, Hs256Secret, JwtConfig, KeySet, LoadedSecret,
+    load_credential_keyring, load_or_generate_jwt_secret,
+};
+use slipway_service::{Service, SystemClock};
+use slipway_store::{ConnectOptions, Store, StoreError};
+
+use crate::config::Settings;
+
+/// Why the binary could not start (or an operator command could not run). Messages never
+/// contain secrets.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    /// A setting is missing, contradictory or invalid.
+    #[error("configuration: {0}")]
+    Config(String),
+    /// Key material or a secret file could not be used.
+    #[error("configuration: {0}")]
+    Keys(#[from] ConfigError),
+    /// The database could not be opened or migrated.
+    #[error("database: {0}")]
+    Store(#[from] StoreError),
+    /// The listen address could not be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address.
+        addr: std::net::SocketAddr,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Serving failed.
+    #[error("server: {0}")]
+    Serve(#[source] std::io::Error),
+}
+
+/// Opens the database named by the settings, migrating it when `migrate` is set.
+///
+/// # Errors
+/// [`StartupError::Store`] when it cannot be reached or migrated.
+pub async fn open_store(settings: &Settings, migrate: bool) -> Result<Store, StartupError> {
+    if settings.database_url.starts_with("sqlite:") {
+        std::fs::create_dir_all(&settings.data_dir)
+            .map_err(|e| StartupError::Config(format!("{}: {e}", settings.data_dir.display())))?;
+    }
+    let options = ConnectOptions {
+        migrate,
+        max_connections: settings.database_max_connections,
+    };
+    Ok(Store::connect(&settings.database_url, options).await?)
+}
+
+fn warn_about<T>(loaded: &LoadedSecret<T>, what: &str) {
+    if loaded.created {
+        tracing::info!("generated a new {what} in the data directory");
+    }
+    if let Some(warning) = &loaded.warning {
+        tracing::warn!("{warning}");
+    }
+}
+
+/// Builds the JWT configuration: a PEM public key or a JWKS (RS256/ES256), an explicit HS256
+/// secret file, or the embedded default secret generated in the data directory. Production
+/// mode refuses the generated default.
+///
+/// # Errors
+/// [`StartupError::Config`] for contradictory or missing settings, [`StartupError::Keys`] for
+/// unusable key material.
+pub fn jwt_config(settings: &Settings) -> Result<JwtConfig, StartupError> {
+    let jwt = &settings.jwt;
+    let asymmetric = |text: &Option<String>| -> Result<AsymmetricAlgorithm, StartupError> {
+        Ok(text.as_deref().unwrap_or("RS256").parse::<AsymmetricAlgorithm>()?)
+    };
+    let config = match (&jwt.public_key_file, &jwt.jwks_file, &jwt.secret_file) {
+        (Some(pem), None, None) => JwtConfig::asymmetric(KeySet::from_pem_file(asymmetric(&jwt.algorithm)?, pem)?),
+        (None, Some(jwks), None) => JwtConfig::asymmetric(KeySet::from_jwks_file(asymmetric(&jwt.algorithm)?, jwks)?),
+        (None, None, Some(path)) => JwtConfig::hs256(read_hs256_secret(path)?),
+        (None, None, None) if settings.production => {
+            return Err(StartupError::Config(
+                "production mode needs an explicit JWT configuration: set SLIPWAY_JWT_PUBLIC_KEY_FILE, \
+                 SLIPWAY_JWKS_FILE or SLIPWAY_JWT_SECRET_FILE"
+                    .into(),
+            ));
+        }
+        (None, None, None) => {
+            let loaded = load_or_generate_jwt_secret(&settings.data_dir)?;
+            warn_about(&loaded, "JWT secret");
+            JwtConfig::hs256(loaded.value)
+        }
+        _ => {
+            return Err(StartupError::Config(
+                "set only one of SLIPWAY_JWT_PUBLIC_KEY_FILE, SLIPWAY_JWKS_FILE and SLIPWAY_JWT_SECRET_FILE".into(),
+            ));
+        }
+    };
+    let mut config = match &jwt.issuer {
+        Some(issuer) => config.with_issuer(issuer.clone()),
+        None => config,
+    };
+    if let Some(audience) = &jwt.audience {
+        config = config.with_audience(audience.clone());
+    }
+    if let Some(leeway) = jwt.leeway_seconds {
+        config = config.with_leeway_seconds(leeway)?;
+    }
+    Ok(config)
+}
+
+fn read_hs256_secret(path: &std::path::Path) -> Result<Hs256Secret, StartupError> {
+    let mut text = std::fs::read_to_string(path)
+        .map_err(|e| StartupError::Config(format!("JWT secret file {}: {e}", path.display())))?;
+    // Trimmed in place so that the secret is never copied into a string that outlives it.
+    text.truncate(text.trim_end().len());
+    Ok(Hs256Secret::new(SecretString::from(text))?)
+}
+
+/// Loads the credential keyring (generating it in the data directory outside production mode).
+///
+/// # Errors
+/// [`StartupError::Keys`] when it is missing in production mode, unreadable or invalid.
+pub fn credential_keyring(settings: &Settings) -> Result<CredentialKeyring, StartupError> {
+    let loaded = load_credential_keyring(&settings.credential_key, &settings.data_dir, settings.production)?;
+    warn_about(&loaded, "credential key");
+    Ok(loaded.value)
+}
+
+/// Opens the store and builds the service over it (for `serve` and the operator commands).
+///
+/// # Errors
+/// As [`open_store`] and [`credential_keyring`].
+pub async fn service(settings: &Settings, migrate: bool) -> Result<Service, StartupError> {
+    let keyring = credential_keyring(settings)?;
+    let store = open_store(settings, migrate).await?;
+    Ok(Service::new(store, Arc::new(SystemClock), keyring))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_and_serve_share_the_generated_secret() {
+        let dir = tempfile::tempdir().unwrap();
+        let settings = Settings::for_data_dir(dir.path()).unwrap();
+        let first = jwt_config(&settings).unwrap();
+        let token = first
+            .mint(
+                &slipway_auth::TokenRequest::new("alice", chrono::Duration::hours(1)),
+                chrono::Utc::now(),
+            )
+            .unwrap();
+        let second = jwt_config(&settings).unwrap();
+        let principal = slipway_auth::JwtVerifier::new(second).verify(&token).unwrap();
+        assert_eq!(principal.subject, "alice");
+    }
+
+    #[test]
+    fn production_refuses_generated_secrets() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut settings = Settings::for_data_dir(dir.path()).unwrap();
+        settings.production = true;
+        assert!(matches!(jwt_config(&settings), Err(StartupError::Config(_))));
+        assert!(matches!(
+            credential_keyring(&settings),
+            Err(StartupError::Keys(ConfigError::MissingCredentialKey))
+        ));
+        // Nothing was generated.
+        assert_eq!(std::fs::read_dir(dir.path()).map(Iterator::count).unwrap_or(0), 0);
+    }
+
+    #[test]
+    fn explicit_secret_files_are_trimmed_and_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("secret");
+        std::fs::write(&path, "short\n").unwrap();
+        let mut settings = Settings::for_data_dir(dir.path()).unwrap();
+        settings.jwt.secret_file = Some(path.clone());
+        assert!(matches!(jwt_config(&settings), Err(StartupError::Keys(_))));
+        std::fs::write(&path, format!("{}\n", "x".repeat(40))).unwrap();
+        assert_eq!(jwt_config(&settings).unwrap().algorithm_name(), "HS256");
+        settings.jwt.jwks_file = Some(path);
+        assert!(matches!(jwt_config(&settings), Err(StartupError::Config(_))));
+    }
+}

@@ -1,0 +1,41 @@
+//! The state every handler shares: the service, the authenticator, metrics, the GraphQL schema
+//! and the shutdown signal. Every field is cheap to clone.
+
+use std::time::Duration;
+
+use axum::extract::FromRef;
+use slipway_service::Service;
+
+use crate::auth::Authenticator;
+use crate::graphql::GraphqlState;
+use crate::metrics::Metrics;
+use crate::shutdown::Shutdown;
+
+/// Shared handler state.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    /// The use cases.
+    pub service: Service,
+    /// Bearer credentials → callers.
+    pub auth: Authenticator,
+    /// Request and gateway metrics.
+    pub metrics: Metrics,
+    /// The GraphQL schema and its HTTP options.
+    pub graphql: GraphqlState,
+    /// Fires when the server starts shutting down (streams end then).
+    pub shutdown: Shutdown,
+    /// Interval of keep-alives on long-lived streams.
+    pub keepalive: Duration,
+}
+
+impl FromRef<AppState> for Authenticator {
+    fn from_ref(state: &AppState) -> Self {
+        state.auth.clone()
+    }
+}
+
+impl FromRef<AppState> for Metrics {
+    fn from_ref(state: &AppState) -> Self {
+        state.metrics.clone()
+    }
+}

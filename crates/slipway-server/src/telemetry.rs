@@ -1,0 +1,63 @@
+//! Logging: the `tracing` subscriber (text or JSON lines, filtered by `SLIPWAY_LOG`), and the
+//! per-request span that carries the request id into every log line of a request.
+
+use tower_http::classify::{ServerErrorsAsFailures, SharedClassifier};
+use tower_http::trace::{DefaultOnBodyChunk, DefaultOnEos, DefaultOnFailure, DefaultOnResponse, MakeSpan, TraceLayer};
+use tracing::{Level, Span};
+use tracing_subscriber::EnvFilter;
+
+use crate::cli::LogFormat;
+use crate::request_id::RequestId;
+
+/// Quiet defaults for chatty dependencies, appended to the configured filter.
+const QUIET: &str = "sqlx::postgres::notice=warn,sqlx::query=warn,sea_orm_migration=warn";
+
+/// Installs the global subscriber writing to standard error. Returns false when one was
+/// already installed (tests start several servers in one process).
+pub fn init(filter: &str, format: LogFormat) -> bool {
+    let filter = EnvFilter::try_new(format!("{filter},{QUIET}")).unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Json => builder
+            .json()
+            .with_current_span(true)
+            .with_span_list(false)
+            .try_init()
+            .is_ok(),
+        LogFormat::Text => builder.try_init().is_ok(),
+    }
+}
+
+/// Makes the `request` span: method, path (never the query string) and request id.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RequestSpan;
+
+impl<B> MakeSpan<B> for RequestSpan {
+    fn make_span(&mut self, request: &axum::http::Request<B>) -> Span {
+        let id = request
+            .extensions()
+            .get::<RequestId>()
+            .map(RequestId::as_str)
+            .unwrap_or_default();
+        tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id = %id)
+    }
+}
+
+/// The tracing layer of the router: a span per request, a line per response.
+pub fn trace_layer() -> TraceLayer<
+    SharedClassifier<ServerErrorsAsFailures>,
+    RequestSpan,
+    (),
+    DefaultOnResponse,
+    DefaultOnBodyChunk,
+    DefaultOnEos,
+    DefaultOnFailure,
+> {
+    TraceLayer::new_for_http()
+        .make_span_with(RequestSpan)
+        .on_request(())
+        .on_response(DefaultOnResponse::new().level(Level::INFO))
+        .on_failure(DefaultOnFailure::new().level(Level::ERROR))
+}

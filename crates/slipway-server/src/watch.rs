@@ -1,0 +1,134 @@
+//! `GET /v1/config/watch`: a Server-Sent Events stream of an environment's whole configuration —
+//! the current one on connect, then the new one each time a deployment changes what the
+//! environment serves — so that a gateway's cache is never stale. Keep-alive comments flow in
+//! between; the stream ends when the client leaves or the server shuts down.
+
+use std::convert::Infallible;
+use std::sync::Arc;
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
+use futures_util::stream::{self, Stream, StreamExt};
+use slipway_domain::ProjectId;
+use slipway_service::{Ctx, Event, ServiceError};
+use tokio::sync::broadcast::Receiver;
+use tokio::sync::broadcast::error::RecvError;
+
+use crate::auth::Authenticated;
+use crate::error::ApiError;
+use crate::gateway::GatewayQuery;
+use crate::metrics::WatchGuard;
+use crate::shutdown::ShutdownSignal;
+use crate::state::AppState;
+
+/// One configuration as an SSE event: `event: config`, `id: <etag>`, `data: <body>`.
+fn config_event(body: &str, etag: &str) -> SseEvent {
+    SseEvent::default().event("config").id(etag).data(body)
+}
+
+/// What the stream needs between two events.
+struct Watcher {
+    state: AppState,
+    ctx: Ctx,
+    project: Option<(String, String)>,
+    environment: Option<String>,
+    project_id: ProjectId,
+    last_etag: Arc<str>,
+    events: Receiver<Event>,
+    shutdown: ShutdownSignal,
+    _guard: WatchGuard,
+    done: bool,
+}
+
+impl Watcher {
+    /// Resolves the watched environment again: `Some((body, etag))` when it serves something new.
+    async fn current(&self) -> Result<Option<(Arc<str>, Arc<str>)>, ServiceError> {
+        let project = self.project.as_ref().map(|(o, p)| (o.as_str(), p.as_str()));
+        let (snapshot, slug) = self
+            .state
+            .service
+            .resolve_environment(&self.ctx, project, self.environment.as_deref())
+            .await?;
+        let view = snapshot.environment(Some(&slug))?;
+        Ok((view.etag != self.last_etag).then(|| (Arc::clone(&view.body), Arc::clone(&view.etag))))
+    }
+
+    /// Waits for the next configuration to send; `None` ends the stream.
+    async fn next(mut self) -> Option<(SseEvent, Self)> {
+        if self.done {
+            return None;
+        }
+        loop {
+            let changed = tokio::select! {
+                () = self.shutdown.wait() => return None,
+                received = self.events.recv() => match received {
+                    Ok(Event::ServingChanged { project_id, .. }) => project_id == self.project_id,
+                    Ok(_) => false,
+                    // Missed events may have changed anything: look again.
+                    Err(RecvError::Lagged(_)) => true,
+                    Err(RecvError::Closed) => return None,
+                },
+            };
+            if !changed {
+                continue;
+            }
+            match self.current().await {
+                Ok(Some((body, etag))) => {
+                    let event = config_event(&body, &etag);
+                    self.last_etag = etag;
+                    return Some((event, self));
+                }
+                Ok(None) => {}
+                Err(error) => {
+                    // The environment went away or the caller lost access: say so, then stop.
+                    let api = ApiError::from(error);
+                    let event = SseEvent::default().event("error").data(api.body().to_string());
+                    self.done = true;
+                    return Some((event, self));
+                }
+            }
+        }
+    }
+}
+
+/// `GET /v1/config/watch?environment=…[&project=ORG/PROJECT]`.
+///
+/// # Errors
+/// As `GET /v1/config`, before the stream starts.
+pub async fn watch(
+    State(state): State<AppState>,
+    Authenticated(ctx): Authenticated,
+    query: Result<Query<GatewayQuery>, QueryRejection>,
+) -> Result<Sse<impl Stream<Item = Result<SseEvent, Infallible>>>, ApiError> {
+    let query = GatewayQuery::from_result(query)?;
+    let project = query.project()?.map(|(o, p)| (o.to_owned(), p.to_owned()));
+    // Subscribe before reading the current answer, so that no change slips in between.
+    let events = state.service.events().subscribe();
+    let (snapshot, slug) = state
+        .service
+        .resolve_environment(
+            &ctx,
+            project.as_ref().map(|(o, p)| (o.as_str(), p.as_str())),
+            query.environment.as_deref(),
+        )
+        .await?;
+    let view = snapshot.environment(Some(&slug)).map_err(ServiceError::from)?;
+    let first = config_event(&view.body, &view.etag);
+    let keepalive = KeepAlive::new().interval(state.keepalive).text("keep-alive");
+    let watcher = Watcher {
+        ctx,
+        project,
+        environment: query.environment,
+        project_id: snapshot.project.id,
+        last_etag: Arc::clone(&view.etag),
+        events,
+        shutdown: state.shutdown.signal(),
+        _guard: state.metrics.watch_opened(),
+        state,
+        done: false,
+    };
+    let updates = stream::unfold(watcher, Watcher::next);
+    let stream = stream::once(async move { first }).chain(updates).map(Ok);
+    Ok(Sse::new(stream).keep_alive(keepalive))
+}

@@ -1,0 +1,175 @@
+//! Batch loaders, so that a list costs a fixed number of service calls however long it is
+//! (a dashboard listing releases with their changes, versions and authors, for example).
+//!
+//! One set per request (or WebSocket connection), bound to its caller, without a cache: loads
+//! issued together are batched and de-duplicated, and nothing outlives the batch, so a
+//! long-lived subscription never serves a stale value. The loaders do not authorize ids: their
+//! callers pass ids read through an authorized use case, and use cases that take slugs (the
+//! project's resources and environments) authorize again.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use async_graphql::dataloader::{DataLoader, Loader};
+use futures_util::future::join_all;
+use slipway_domain::environment::Environments;
+use slipway_domain::release::Release;
+use slipway_domain::{ReleaseId, Resource, ResourceId, User, UserId, Version, VersionId};
+use slipway_service::{Ctx, Service, ServiceError, ServiceResult};
+
+use crate::pagination::{MAX_FIRST, PageArgs, paged};
+use crate::scope::Scope;
+
+/// The loaders of one request.
+pub(crate) struct Loaders {
+    /// Versions by id.
+    pub versions: DataLoader<VersionLoader>,
+    /// Users by id.
+    pub users: DataLoader<UserLoader>,
+    /// Resources by project and id.
+    pub resources: DataLoader<ResourceLoader>,
+    /// A project's environments.
+    pub environments: DataLoader<EnvironmentLoader>,
+    /// Releases by id.
+    pub releases: DataLoader<ReleaseLoader>,
+}
+
+impl Loaders {
+    /// Loaders for `caller`'s request.
+    pub fn new(service: Service, caller: Option<Ctx>) -> Self {
+        let bound = Bound { service, caller };
+        Self {
+            versions: DataLoader::new(VersionLoader(bound.service.clone()), tokio::spawn),
+            users: DataLoader::new(UserLoader(bound.service.clone()), tokio::spawn),
+            resources: DataLoader::new(ResourceLoader(bound.clone()), tokio::spawn),
+            environments: DataLoader::new(EnvironmentLoader(bound.clone()), tokio::spawn),
+            releases: DataLoader::new(ReleaseLoader(bound), tokio::spawn),
+        }
+    }
+}
+
+/// The service and the caller a loader acts for.
+#[derive(Clone)]
+pub(crate) struct Bound {
+    service: Service,
+    caller: Option<Ctx>,
+}
+
+impl Bound {
+    fn caller(&self) -> ServiceResult<&Ctx> {
+        self.caller.as_ref().ok_or(ServiceError::Unauthenticated)
+    }
+}
+
+/// Loads versions through `Service::versions_by_ids`.
+pub(crate) struct VersionLoader(Service);
+
+impl Loader<VersionId> for VersionLoader {
+    type Value = Version;
+    type Error = ServiceError;
+
+    async fn load(&self, keys: &[VersionId]) -> Result<HashMap<VersionId, Version>, ServiceError> {
+        let versions = self.0.versions_by_ids(keys).await?;
+        Ok(versions.into_iter().map(|v| (v.id, v)).collect())
+    }
+}
+
+/// Loads users by id.
+pub(crate) struct UserLoader(Service);
+
+impl Loader<UserId> for UserLoader {
+    type Value = User;
+    type Error = ServiceError;
+
+    async fn load(&self, keys: &[UserId]) -> Result<HashMap<UserId, User>, ServiceError> {
+        // The service has no batch read of users yet (reported); users are not secret inside a
+        // project (authors and approvers are shown to every member), so read them through the
+        // service's store handle until it has one.
+        let users = self.0.store().users(keys).await.map_err(ServiceError::from)?;
+        Ok(users.into_iter().map(|u| (u.id, u)).collect())
+    }
+}
+
+/// Loads resources by id, listing each project's resources once per batch (the service has no
+/// read of resources by id).
+pub(crate) struct ResourceLoader(Bound);
+
+impl ResourceLoader {
+    async fn all_of(&self, scope: &Scope) -> ServiceResult<Vec<Resource>> {
+        let ctx = self.0.caller()?;
+        let mut all = Vec::new();
+        let mut after = None;
+        loop {
+            let args = PageArgs::resume(MAX_FIRST.unsigned_abs(), after);
+            let service = &self.0.service;
+            let page = paged!(args, |page| service.resources(ctx, &scope.org, &scope.project, page)).await?;
+            all.extend(page.items);
+            match page.next_cursor {
+                Some(next) => after = Some(next),
+                None => return Ok(all),
+            }
+        }
+    }
+}
+
+impl Loader<(Arc<Scope>, ResourceId)> for ResourceLoader {
+    type Value = Resource;
+    type Error = ServiceError;
+
+    async fn load(
+        &self,
+        keys: &[(Arc<Scope>, ResourceId)],
+    ) -> Result<HashMap<(Arc<Scope>, ResourceId), Resource>, ServiceError> {
+        let mut projects: BTreeMap<(String, String), Arc<Scope>> = BTreeMap::new();
+        for (scope, _) in keys {
+            projects
+                .entry((scope.org.clone(), scope.project.clone()))
+                .or_insert_with(|| Arc::clone(scope));
+        }
+        let mut out = HashMap::new();
+        for scope in projects.into_values() {
+            for resource in self.all_of(&scope).await? {
+                out.insert((Arc::clone(&scope), resource.id), resource);
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Loads a project's environments (authorized: the caller must see the project).
+pub(crate) struct EnvironmentLoader(Bound);
+
+impl Loader<Arc<Scope>> for EnvironmentLoader {
+    type Value = Arc<Environments>;
+    type Error = ServiceError;
+
+    async fn load(&self, keys: &[Arc<Scope>]) -> Result<HashMap<Arc<Scope>, Arc<Environments>>, ServiceError> {
+        let ctx = self.0.caller()?;
+        let mut out = HashMap::new();
+        for scope in keys {
+            let (_, environments) = self.0.service.environments(ctx, &scope.org, &scope.project).await?;
+            out.insert(Arc::clone(scope), Arc::new(environments));
+        }
+        Ok(out)
+    }
+}
+
+/// Loads releases by id (authorized), concurrently: the service reads them one by one.
+pub(crate) struct ReleaseLoader(Bound);
+
+impl Loader<ReleaseId> for ReleaseLoader {
+    type Value = Release;
+    type Error = ServiceError;
+
+    async fn load(&self, keys: &[ReleaseId]) -> Result<HashMap<ReleaseId, Release>, ServiceError> {
+        let ctx = self.0.caller()?;
+        let service = &self.0.service;
+        let releases = join_all(keys.iter().map(|id| service.release(ctx, *id))).await;
+        let mut out = HashMap::new();
+        for release in releases {
+            let release = release?;
+            out.insert(release.id(), release);
+        }
+        Ok(out)
+    }
+}

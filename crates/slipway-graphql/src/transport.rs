@@ -1,0 +1,105 @@
+//! What the server needs around the schema: authenticating a WebSocket connection from its
+//! `connection_init` payload, and telling mutations apart (never over GET).
+
+use std::future::Future;
+
+use async_graphql::parser::types::OperationType;
+use async_graphql::{Data, Request};
+use serde_json::Value;
+use slipway_service::{Ctx, Service, ServiceError, ServiceResult};
+
+use crate::error::to_error;
+use crate::schema::connection_data;
+
+/// The bearer token in a graphql-transport-ws `connection_init` payload:
+/// `{"Authorization": "Bearer <token>"}` (the key in any case) or `{"token": "<token>"}`.
+pub fn connection_token(payload: &Value) -> Option<&str> {
+    let object = payload.as_object()?;
+    for (key, value) in object {
+        let Some(text) = value.as_str() else { continue };
+        if key.eq_ignore_ascii_case("authorization") {
+            let token = text
+                .strip_prefix("Bearer ")
+                .or_else(|| text.strip_prefix("bearer "))?
+                .trim();
+            return (!token.is_empty()).then_some(token);
+        }
+        if key == "token" && !text.trim().is_empty() {
+            return Some(text.trim());
+        }
+    }
+    None
+}
+
+/// The answer to a `connection_init`: with a token, `authenticate` turns it into the caller (a
+/// refused token refuses the connection with `UNAUTHENTICATED`); without one, the connection is
+/// anonymous and every subscription on it answers `UNAUTHENTICATED`.
+///
+/// # Errors
+/// `authenticate` refused the token.
+pub async fn connection_init<F, Fut>(service: Service, payload: Value, authenticate: F) -> async_graphql::Result<Data>
+where
+    F: FnOnce(String) -> Fut,
+    Fut: Future<Output = ServiceResult<Ctx>>,
+{
+    let caller = match connection_token(&payload) {
+        None => None,
+        Some(token) => match authenticate(token.to_owned()).await {
+            Ok(ctx) => Some(ctx),
+            Err(e) => {
+                // Whatever the reason, the client only learns that its token was not accepted.
+                let e = match e {
+                    e @ (ServiceError::Internal(_) | ServiceError::Unavailable) => e,
+                    _ => ServiceError::Unauthenticated,
+                };
+                return Err(to_error(e, || uuid::Uuid::new_v4().to_string()));
+            }
+        },
+    };
+    Ok(connection_data(&service, caller))
+}
+
+/// Whether the operation a request would run is a mutation (an unparsable query is not: its
+/// execution reports the syntax error).
+pub fn is_mutation(request: &Request) -> bool {
+    let Ok(document) = async_graphql::parser::parse_query(&request.query) else {
+        return false;
+    };
+    document.operations.iter().any(|(name, op)| {
+        let chosen = match (&request.operation_name, name) {
+            (Some(wanted), Some(name)) => wanted.as_str() == name.as_str(),
+            (None, _) => true,
+            (Some(_), None) => false,
+        };
+        chosen && op.node.ty == OperationType::Mutation
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn tokens_are_found_in_connection_init_payloads() {
+        assert_eq!(connection_token(&json!({"Authorization": "Bearer abc"})), Some("abc"));
+        assert_eq!(connection_token(&json!({"authorization": "bearer abc"})), Some("abc"));
+        assert_eq!(connection_token(&json!({"token": "abc"})), Some("abc"));
+        assert_eq!(connection_token(&json!({"Authorization": "Basic abc"})), None);
+        assert_eq!(connection_token(&json!({})), None);
+        assert_eq!(connection_token(&Value::Null), None);
+    }
+
+    #[test]
+    fn mutations_are_recognized() {
+        assert!(is_mutation(&Request::new(
+            "mutation { createOrganization(slug: \"a\", name: \"A\") { id } }"
+        )));
+        assert!(!is_mutation(&Request::new("{ viewer { user { id } } }")));
+        let both = "query Q { viewer { user { id } } } mutation M { removeMember(org: \"a\", project: \"b\", subject: \"c\") }";
+        assert!(is_mutation(&Request::new(both).operation_name("M")));
+        assert!(!is_mutation(&Request::new(both).operation_name("Q")));
+        assert!(!is_mutation(&Request::new("{ not valid")));
+    }
+}

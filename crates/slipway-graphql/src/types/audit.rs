@@ -1,0 +1,84 @@
+//! Audit events: the append-only, hash-chained record of every mutation.
+
+use async_graphql::{Context, ID, Object};
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+use slipway_domain::audit::{Actor, AuditEvent as DomainEvent};
+
+use super::organization::User;
+use super::{gql_id, load_user};
+
+/// One mutation, as recorded.
+pub struct AuditEvent(pub(crate) DomainEvent);
+
+/// One mutation, as recorded.
+#[Object]
+impl AuditEvent {
+    /// The event's id.
+    async fn id(&self) -> ID {
+        gql_id(self.0.id)
+    }
+
+    /// Position in the project's chain, from 1.
+    async fn sequence(&self) -> u64 {
+        self.0.sequence
+    }
+
+    /// What was done (`release.approve`, `environment.create`, …).
+    async fn action(&self) -> &str {
+        &self.0.entry.action
+    }
+
+    /// Who did it: `user:<id>`, `api_key:<id>` or `system`.
+    async fn actor(&self) -> String {
+        self.0.entry.actor.label()
+    }
+
+    /// The user who did it, when a user did.
+    async fn actor_user(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
+        match self.0.entry.actor {
+            Actor::User(id) => load_user(ctx, id).await,
+            Actor::ApiKey(_) | Actor::System => Ok(None),
+        }
+    }
+
+    /// The kind of thing changed (`release`, `environment`, …).
+    async fn target_kind(&self) -> &str {
+        &self.0.entry.target_kind
+    }
+
+    /// Which one.
+    async fn target_id(&self) -> &str {
+        &self.0.entry.target_id
+    }
+
+    /// A summary of the target before (never a secret).
+    async fn before(&self) -> Option<Value> {
+        self.0.entry.before.clone()
+    }
+
+    /// A summary of the target after (never a secret).
+    async fn after(&self) -> Option<Value> {
+        self.0.entry.after.clone()
+    }
+
+    /// The request that made it, to correlate with server logs.
+    async fn request_id(&self) -> Option<&str> {
+        self.0.entry.request_id.as_deref()
+    }
+
+    /// When.
+    async fn at(&self) -> DateTime<Utc> {
+        self.0.at
+    }
+
+    /// This event's hash (SHA-256, hex).
+    async fn hash(&self) -> &str {
+        &self.0.hash
+    }
+
+    /// The previous event's hash, which this one's covers.
+    async fn prev_hash(&self) -> &str {
+        &self.0.prev_hash
+    }
+}

@@ -1,0 +1,203 @@
+//! Resources, their immutable versions, and what creating a version returns.
+
+use std::sync::Arc;
+
+use async_graphql::connection::Connection;
+use async_graphql::{Context, ID, Object};
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+use slipway_domain::{Resource as DomainResource, ResourceKind as DomainKind, Version as DomainVersion};
+use slipway_service::{Ctx, Service, ServiceError, ServiceResult};
+
+use super::enums::ResourceKind;
+use super::organization::User;
+use super::release::Release;
+use super::{gql_id, load_user};
+use crate::context::use_case;
+use crate::error::GqlResult;
+use crate::pagination::{MAX_FIRST, PageArgs, complexity, paged};
+use crate::scope::Scope;
+
+/// A prompt, routing rule or provider of a project, identified by kind and key.
+pub struct Resource {
+    resource: DomainResource,
+    scope: Arc<Scope>,
+}
+
+impl Resource {
+    /// Wraps `resource` of `scope`.
+    pub(crate) fn new(resource: DomainResource, scope: Arc<Scope>) -> Self {
+        Self { resource, scope }
+    }
+
+    /// Finds a resource by kind and key (the service lists resources but has no lookup by key).
+    ///
+    /// # Errors
+    /// Not-found; the listing's errors.
+    pub(crate) async fn find(
+        service: &Service,
+        caller: &Ctx,
+        org: &str,
+        project: &str,
+        kind: DomainKind,
+        key: &str,
+    ) -> ServiceResult<DomainResource> {
+        let mut after = None;
+        loop {
+            let args = PageArgs::resume(MAX_FIRST.unsigned_abs(), after);
+            let page = paged!(args, |page| service.resources(caller, org, project, page)).await?;
+            if let Some(found) = page.items.into_iter().find(|r| r.kind == kind && r.key.as_str() == key) {
+                return Ok(found);
+            }
+            match page.next_cursor {
+                Some(next) => after = Some(next),
+                None => return Err(ServiceError::NotFound(format!("{kind} '{key}'"))),
+            }
+        }
+    }
+}
+
+/// A prompt, routing rule or provider of a project, identified by kind and key.
+#[Object]
+impl Resource {
+    /// The resource's id.
+    async fn id(&self) -> ID {
+        gql_id(self.resource.id)
+    }
+
+    /// What it is.
+    async fn kind(&self) -> ResourceKind {
+        self.resource.kind.into()
+    }
+
+    /// Unique per kind in the project: `[a-z0-9][a-z0-9._/-]{0,127}`.
+    async fn key(&self) -> &str {
+        self.resource.key.as_str()
+    }
+
+    /// When it was created.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.resource.created_at
+    }
+
+    /// Its versions, newest first.
+    #[graphql(complexity = "complexity(first, child_complexity)")]
+    async fn versions(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
+    ) -> async_graphql::Result<Connection<String, Version>> {
+        let (service, caller) = use_case(ctx)?;
+        let args = PageArgs::parse(first, after).gql(ctx)?;
+        let (org, project) = (&self.scope.org, &self.scope.project);
+        let (kind, key) = (self.resource.kind, self.resource.key.as_str());
+        let page = paged!(args, |page| service.versions(caller, org, project, kind, key, page))
+            .await
+            .gql(ctx)?;
+        Ok(args.connection(page.items, page.next_cursor, |v| Version(Arc::new(v))))
+    }
+
+    /// The newest version (null before the first).
+    async fn latest_version(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Version>> {
+        let (service, caller) = use_case(ctx)?;
+        let (org, project) = (&self.scope.org, &self.scope.project);
+        let (kind, key) = (self.resource.kind, self.resource.key.as_str());
+        let args = PageArgs::resume(1, None);
+        let page = paged!(args, |page| service.versions(caller, org, project, kind, key, page))
+            .await
+            .gql(ctx)?;
+        Ok(page.items.into_iter().next().map(|v| Version(Arc::new(v))))
+    }
+}
+
+/// One immutable version of a resource.
+pub struct Version(pub(crate) Arc<DomainVersion>);
+
+/// One immutable version of a resource.
+#[Object]
+impl Version {
+    /// The version's id.
+    async fn id(&self) -> ID {
+        gql_id(self.0.id)
+    }
+
+    /// 1, 2, … per resource.
+    async fn number(&self) -> u32 {
+        self.0.number.get()
+    }
+
+    /// The content, as validated for the resource's kind (canonical JSON).
+    async fn content(&self) -> Value {
+        self.0.content.to_json()
+    }
+
+    /// SHA-256 of the canonical JSON content, hex.
+    async fn content_hash(&self) -> &str {
+        self.0.content_hash.as_str()
+    }
+
+    /// Why it was made.
+    async fn message(&self) -> &str {
+        self.0.message.as_str()
+    }
+
+    /// Who made it.
+    async fn author(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
+        load_user(ctx, self.0.author).await
+    }
+
+    /// When.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}
+
+/// The result of creating a version: the version, and the releases publishing it.
+pub struct PublishedVersion {
+    pub(crate) version: Version,
+    pub(crate) created: bool,
+    pub(crate) releases: Vec<Release>,
+}
+
+/// The result of creating a version: the version, and the releases publishing it.
+#[Object]
+impl PublishedVersion {
+    /// The version (an existing one when the content was identical to the latest).
+    async fn version(&self) -> &Version {
+        &self.version
+    }
+
+    /// Whether the version was created now (false: identical to the latest, returned as is).
+    async fn created(&self) -> bool {
+        self.created
+    }
+
+    /// One release per publish target that did not already serve the version; each is
+    /// deployed at once or waits for approvals, as the target's policy says.
+    async fn releases(&self) -> &[Release] {
+        &self.releases
+    }
+}
+
+/// A stored provider credential: only its metadata, never the secret.
+pub struct ProviderCredential(pub(crate) slipway_service::CredentialInfo);
+
+/// A stored provider credential: only its metadata, never the secret.
+#[Object]
+impl ProviderCredential {
+    /// The credential's id, which provider activations refer to (`credential_id`).
+    async fn id(&self) -> ID {
+        gql_id(self.0.id)
+    }
+
+    /// The provider's key.
+    async fn provider(&self) -> &str {
+        &self.0.provider
+    }
+
+    /// The encryption key version it is sealed under.
+    async fn key_version(&self) -> u32 {
+        self.0.key_version
+    }
+}

@@ -1,0 +1,85 @@
+//! Subscriptions: a subscriber receives its project's release updates, and nothing without
+//! access.
+
+use std::time::Duration;
+
+use futures_util::{FutureExt, StreamExt};
+use serde_json::json;
+
+use crate::harness::Harness;
+
+const SUBSCRIBE: &str = r#"subscription {
+  releaseUpdated(org: "acme", project: "chat") { state release { id origin state targetEnvironment { slug } } }
+}"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_subscriber_receives_release_updates() {
+    let h = Harness::start().await;
+    let (alice, bob, dave) = h.acme().await;
+    h.ok(
+        &alice,
+        r#"mutation { setPromotionPolicy(org: "acme", project: "chat", environment: "prod", input: { requiredApprovals: 1 }) { slug } }"#,
+        json!({}),
+    )
+    .await;
+
+    let mut stream = h.schema.execute_stream(h.request(Some(&dave), SUBSCRIBE, json!({})));
+    // The first poll starts listening (before the subscription's own authorization completes).
+    assert!(stream.next().now_or_never().is_none(), "no event yet");
+
+    let promoted = h
+        .ok(
+            &alice,
+            r#"mutation { promote(org: "acme", project: "chat", source: "staging", target: "prod") { id } }"#,
+            json!({}),
+        )
+        .await;
+    let id = promoted["promote"]["id"].clone();
+
+    let created = tokio::time::timeout(Duration::from_secs(10), stream.next())
+        .await
+        .unwrap()
+        .unwrap();
+    let created = serde_json::to_value(&created).unwrap();
+    assert!(created.get("errors").is_none(), "{created:#}");
+    let update = &created["data"]["releaseUpdated"];
+    assert_eq!(update["state"], "PENDING");
+    assert_eq!(update["release"]["id"], id);
+    assert_eq!(update["release"]["origin"], "PROMOTION");
+    assert_eq!(update["release"]["targetEnvironment"]["slug"], "prod");
+
+    h.ok(
+        &bob,
+        r#"mutation($id: ID!) { approveRelease(id: $id) { state } }"#,
+        json!({"id": id}),
+    )
+    .await;
+    let deployed = tokio::time::timeout(Duration::from_secs(10), stream.next())
+        .await
+        .unwrap()
+        .unwrap();
+    let deployed = serde_json::to_value(&deployed).unwrap();
+    assert_eq!(deployed["data"]["releaseUpdated"]["state"], "DEPLOYED", "{deployed:#}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stranger_cannot_subscribe() {
+    let h = Harness::start().await;
+    h.acme().await;
+    let mallory = h.user("mallory").await;
+    let mut stream = h.schema.execute_stream(h.request(Some(&mallory), SUBSCRIBE, json!({})));
+    let first = tokio::time::timeout(Duration::from_secs(10), stream.next())
+        .await
+        .unwrap()
+        .unwrap();
+    let first = serde_json::to_value(&first).unwrap();
+    assert_eq!(first["errors"][0]["extensions"]["code"], "NOT_FOUND", "{first:#}");
+
+    let mut anonymous = h.schema.execute_stream(h.request(None, SUBSCRIBE, json!({})));
+    let first = tokio::time::timeout(Duration::from_secs(10), anonymous.next())
+        .await
+        .unwrap()
+        .unwrap();
+    let first = serde_json::to_value(&first).unwrap();
+    assert_eq!(first["errors"][0]["extensions"]["code"], "UNAUTHENTICATED", "{first:#}");
+}

@@ -1,1 +1,143 @@
-//! slipway-service — filled by a later issue.
+//! Slipway's use cases. Every interface — GraphQL, the gateway endpoints, the CLI, other tools —
+//! calls this crate, and none of them re-implements a rule.
+//!
+//! Each use case authorizes the caller, loads what it needs, applies the domain's rules, commits
+//! one transaction together with exactly one audit event, announces the change on the in-process
+//! [`Events`] channel and returns domain values. Resolution answers from an in-memory
+//! [`Snapshot`](snapshot::Snapshot) per project, replaced after every commit that changes what a
+//! project serves, so it never waits on the database.
+
+mod access;
+pub mod api_keys;
+pub mod audit;
+pub mod background;
+mod cache;
+pub mod clock;
+mod context;
+mod credentials;
+pub use credentials::CredentialInfo;
+pub mod diff;
+pub mod environments;
+mod error;
+pub mod events;
+pub mod organizations;
+pub mod policies;
+pub mod releases;
+pub mod resolution;
+pub mod resources;
+pub mod snapshot;
+
+use std::sync::Arc;
+
+use serde_json::Value;
+use slipway_auth::CredentialKeyring;
+use slipway_domain::ProjectId;
+use slipway_domain::audit::AuditEntry;
+use slipway_store::{Commit, Committed, Store, Write};
+use uuid::Uuid;
+
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use context::{Caller, Ctx};
+pub use error::{ServiceError, ServiceResult};
+pub use events::{Event, Events};
+
+use cache::SnapshotCache;
+
+/// The use cases, over one store. Cheap to clone.
+#[derive(Clone)]
+pub struct Service {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Store,
+    clock: Arc<dyn Clock>,
+    events: Events,
+    cache: SnapshotCache,
+    keyring: CredentialKeyring,
+}
+
+impl std::fmt::Debug for Service {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Service").finish_non_exhaustive()
+    }
+}
+
+impl Service {
+    /// A service over `store`, reading time from `clock` and encrypting provider credentials
+    /// with `keyring`.
+    pub fn new(store: Store, clock: Arc<dyn Clock>, keyring: CredentialKeyring) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                store,
+                clock,
+                events: Events::new(1024),
+                cache: SnapshotCache::default(),
+                keyring,
+            }),
+        }
+    }
+
+    /// The store (for health checks and the CLI).
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    /// The event channel.
+    pub fn events(&self) -> &Events {
+        &self.inner.events
+    }
+
+    pub(crate) fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.inner.clock.now()
+    }
+
+    pub(crate) fn keyring(&self) -> &CredentialKeyring {
+        &self.inner.keyring
+    }
+
+    /// Builds the audit entry of a mutation.
+    pub(crate) fn entry(
+        ctx: &Ctx,
+        action: &str,
+        target_kind: &str,
+        target_id: impl ToString,
+        before: Option<Value>,
+        after: Option<Value>,
+    ) -> AuditEntry {
+        AuditEntry {
+            actor: ctx.actor(),
+            action: action.to_owned(),
+            target_kind: target_kind.to_owned(),
+            target_id: target_id.to_string(),
+            before,
+            after,
+            request_id: ctx.request_id.clone(),
+        }
+    }
+
+    /// Commits `writes` with one audit event on `chain`, then, if what `project` serves changed,
+    /// rebuilds its snapshot and announces which environments now serve something else.
+    pub(crate) async fn commit(
+        &self,
+        chain: Uuid,
+        project: Option<ProjectId>,
+        writes: Vec<Write>,
+        audit: AuditEntry,
+    ) -> ServiceResult<Committed> {
+        let committed = self
+            .inner
+            .store
+            .commit(Commit {
+                chain_id: chain,
+                writes,
+                audit,
+                at: self.now(),
+            })
+            .await?;
+        if let (Some(project), Some(_)) = (project, committed.serving_revision) {
+            self.refresh_snapshot(project).await;
+        }
+        Ok(committed)
+    }
+}

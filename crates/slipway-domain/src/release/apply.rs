@@ -35,7 +35,7 @@ pub struct ApplyContext<'a> {
     pub source_pointers: Option<&'a BTreeMap<ResourceId, LivePointer>>,
     /// Each user's current role in the project (approvals from users who lost an approving role
     /// stop counting).
-    pub role_of: &'a dyn Fn(UserId) -> Option<Role>,
+    pub role_of: &'a (dyn Fn(UserId) -> Option<Role> + Sync),
     /// A bypass, if the caller asked for one.
     pub bypass: Option<BypassRequest>,
 }

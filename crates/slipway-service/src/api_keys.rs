@@ -1,0 +1,156 @@
+//! Gateway API keys: create (the secret is shown once), revoke, list, and authenticate a
+//! presented key.
+
+use secrecy::SecretString;
+use serde_json::json;
+use slipway_auth::{generate_api_key, hash_api_key};
+use slipway_domain::api_key::ApiKey;
+use slipway_domain::text::Name;
+use slipway_domain::{ApiKeyId, Permission};
+use slipway_store::Write;
+use tracing::instrument;
+use uuid::Uuid;
+
+use crate::{Caller, Ctx, Service, ServiceError, ServiceResult};
+
+/// A key as created: the secret exists only here and is never stored or shown again.
+#[derive(Debug)]
+pub struct CreatedApiKey {
+    /// What is stored and listed.
+    pub key: ApiKey,
+    /// The full `slw_…` key, to hand to the gateway once.
+    pub secret: SecretString,
+}
+
+impl Service {
+    /// Creates a read-only API key for a project, optionally limited to some environments.
+    ///
+    /// # Errors
+    /// Invalid name; unknown environment; permission (`project:manage_members`).
+    #[instrument(skip(self, ctx))]
+    pub async fn create_api_key(
+        &self,
+        ctx: &Ctx,
+        org: &str,
+        project: &str,
+        name: &str,
+        environments: &[String],
+    ) -> ServiceResult<CreatedApiKey> {
+        let (project, _) = self
+            .authorize_project(ctx, org, project, Permission::ProjectManageMembers)
+            .await?;
+        let user = Self::signed_in(ctx)?;
+        let envs = self.store().environments(project.id).await?;
+        let environment_ids = environments
+            .iter()
+            .map(|s| {
+                envs.by_slug(s)
+                    .map(|e| e.id)
+                    .ok_or_else(|| ServiceError::NotFound(format!("environment '{s}'")))
+            })
+            .collect::<ServiceResult<Vec<_>>>()?;
+        let generated = generate_api_key();
+        let key = ApiKey {
+            id: ApiKeyId::from_uuid(Uuid::now_v7()),
+            project_id: project.id,
+            name: Name::parse(name)?,
+            display_prefix: generated.display_prefix.clone(),
+            environments: environment_ids,
+            created_by: user.id,
+            created_at: self.now(),
+            revoked_at: None,
+        };
+        let audit = Self::entry(
+            ctx,
+            "api_key.create",
+            "api_key",
+            key.id,
+            None,
+            Some(json!({"name": name, "prefix": key.display_prefix, "environments": environments})),
+        );
+        self.commit(
+            project.id.as_uuid(),
+            None,
+            vec![Write::InsertApiKey {
+                key: key.clone(),
+                hash: generated.hash,
+            }],
+            audit,
+        )
+        .await?;
+        Ok(CreatedApiKey {
+            key,
+            secret: generated.secret,
+        })
+    }
+
+    /// Revokes a key; it stops working at once.
+    ///
+    /// # Errors
+    /// Unknown key; permission.
+    #[instrument(skip(self, ctx))]
+    pub async fn revoke_api_key(&self, ctx: &Ctx, org: &str, project: &str, id: ApiKeyId) -> ServiceResult<ApiKey> {
+        let (project, _) = self
+            .authorize_project(ctx, org, project, Permission::ProjectManageMembers)
+            .await?;
+        let mut key = self
+            .store()
+            .api_keys(project.id)
+            .await?
+            .into_iter()
+            .find(|k| k.id == id)
+            .ok_or_else(|| ServiceError::NotFound(format!("API key {id}")))?;
+        if key.revoked_at.is_some() {
+            return Err(ServiceError::Conflict("this API key is already revoked".into()));
+        }
+        let now = self.now();
+        let audit = Self::entry(
+            ctx,
+            "api_key.revoke",
+            "api_key",
+            id,
+            Some(json!({"prefix": key.display_prefix})),
+            None,
+        );
+        self.commit(
+            project.id.as_uuid(),
+            None,
+            vec![Write::RevokeApiKey { id, at: now }],
+            audit,
+        )
+        .await?;
+        key.revoked_at = Some(now);
+        Ok(key)
+    }
+
+    /// The keys of a project (never their secrets).
+    ///
+    /// # Errors
+    /// Permission.
+    pub async fn api_keys(&self, ctx: &Ctx, org: &str, project: &str) -> ServiceResult<Vec<ApiKey>> {
+        let (project, _) = self
+            .authorize_project(ctx, org, project, Permission::ProjectManageMembers)
+            .await?;
+        Ok(self.store().api_keys(project.id).await?)
+    }
+
+    /// The caller context of a presented API key.
+    ///
+    /// # Errors
+    /// Unauthenticated for a malformed, unknown or revoked key (one answer for all three).
+    pub async fn authenticate_api_key(&self, presented: &str, request_id: Option<String>) -> ServiceResult<Ctx> {
+        let hash = hash_api_key(presented).ok_or(ServiceError::Unauthenticated)?;
+        let key = self
+            .store()
+            .api_key_by_hash(&hash)
+            .await?
+            .ok_or(ServiceError::Unauthenticated)?;
+        if key.revoked_at.is_some() {
+            return Err(ServiceError::Unauthenticated);
+        }
+        Ok(Ctx {
+            caller: Caller::ApiKey(key),
+            request_id,
+        })
+    }
+}

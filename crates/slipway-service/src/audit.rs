@@ -1,0 +1,49 @@
+//! The audit log: listing a project's events and verifying its hash chain.
+
+use slipway_domain::audit::{AuditEvent, ChainBreak, verify_chain};
+use slipway_domain::{Permission, ProjectId};
+use slipway_store::{Page, PageRequest};
+
+use crate::{Ctx, Service, ServiceError, ServiceResult};
+
+impl Service {
+    /// A project's audit events, newest first.
+    ///
+    /// # Errors
+    /// Not-found without `project:view`; a bad cursor.
+    pub async fn audit_log(
+        &self,
+        ctx: &Ctx,
+        org: &str,
+        project: &str,
+        page: PageRequest,
+    ) -> ServiceResult<Page<AuditEvent>> {
+        let (project, _) = self
+            .authorize_project(ctx, org, project, Permission::ProjectView)
+            .await?;
+        Ok(self.store().audit_events(project.id.as_uuid(), page).await?)
+    }
+
+    /// Verifies the hash chain of `org/project` (an operator's command; no caller). Returns the
+    /// number of events verified, or where the chain is broken.
+    ///
+    /// # Errors
+    /// Unknown project; store failures.
+    pub async fn verify_audit(&self, org: &str, project: &str) -> ServiceResult<Result<u64, ChainBreak>> {
+        let project = self.project_by_slugs(org, project).await?;
+        self.verify_audit_chain(project.id).await
+    }
+
+    /// Verifies one project's chain.
+    ///
+    /// # Errors
+    /// Store failures.
+    pub async fn verify_audit_chain(&self, project: ProjectId) -> ServiceResult<Result<u64, ChainBreak>> {
+        let events = self
+            .store()
+            .audit_chain(project.as_uuid())
+            .await
+            .map_err(ServiceError::from)?;
+        Ok(verify_chain(&events))
+    }
+}

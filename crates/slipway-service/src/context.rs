@@ -1,0 +1,60 @@
+//! Who is calling, and the request they are part of.
+
+use slipway_domain::User;
+use slipway_domain::api_key::ApiKey;
+use slipway_domain::audit::Actor;
+
+/// The authenticated caller of a use case.
+#[derive(Debug, Clone)]
+pub enum Caller {
+    /// A person or tool signed in with a JWT.
+    User(User),
+    /// A gateway with an API key (read-only, one project).
+    ApiKey(ApiKey),
+    /// Slipway itself (background work).
+    System,
+}
+
+/// The context every use case receives.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    /// Who.
+    pub caller: Caller,
+    /// The request id, for correlating the audit log with server logs.
+    pub request_id: Option<String>,
+}
+
+impl Ctx {
+    /// A user's request.
+    pub fn user(user: User, request_id: Option<String>) -> Self {
+        Self {
+            caller: Caller::User(user),
+            request_id,
+        }
+    }
+
+    /// Background work.
+    pub fn system() -> Self {
+        Self {
+            caller: Caller::System,
+            request_id: None,
+        }
+    }
+
+    /// The actor recorded in the audit log.
+    pub fn actor(&self) -> Actor {
+        match &self.caller {
+            Caller::User(u) => Actor::User(u.id),
+            Caller::ApiKey(k) => Actor::ApiKey(k.id),
+            Caller::System => Actor::System,
+        }
+    }
+
+    /// The signed-in user, if the caller is one.
+    pub fn user_ref(&self) -> Option<&User> {
+        match &self.caller {
+            Caller::User(u) => Some(u),
+            _ => None,
+        }
+    }
+}

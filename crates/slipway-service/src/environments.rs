@@ -1,0 +1,347 @@
+//! Environments: create, update, reorder, move role flags, delete.
+
+use serde_json::{Value, json};
+use slipway_domain::environment::{Environment, EnvironmentPatch, Environments, NewEnvironment, RoleChange};
+use slipway_domain::slug::EnvironmentSlug;
+use slipway_domain::text::{Color, Description, Name};
+use slipway_domain::{EnvironmentId, Permission, Project};
+use slipway_store::Write;
+use tracing::instrument;
+use uuid::Uuid;
+
+use crate::{Ctx, Event, Service, ServiceError, ServiceResult};
+
+/// The fields of a new environment, as the caller sent them (parsed here).
+#[derive(Debug, Clone, Default)]
+pub struct EnvironmentInput {
+    /// Slug.
+    pub slug: String,
+    /// Name.
+    pub name: String,
+    /// Description (empty when absent).
+    pub description: Option<String>,
+    /// `#rrggbb` (a neutral gray when absent).
+    pub color: Option<String>,
+    /// Marked production.
+    pub is_production: bool,
+}
+
+/// Changes to an environment; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct EnvironmentUpdate {
+    /// New name.
+    pub name: Option<String>,
+    /// New description.
+    pub description: Option<String>,
+    /// New color.
+    pub color: Option<String>,
+}
+
+/// Role flags to move, by slug.
+#[derive(Debug, Clone, Default)]
+pub struct RolesInput {
+    /// Make this environment the default publish target.
+    pub default_publish_target: Option<String>,
+    /// Make this environment the gateway fallback.
+    pub gateway_fallback: Option<String>,
+    /// Set or clear production marks.
+    pub production: Vec<(String, bool)>,
+}
+
+pub(crate) fn summary(env: &Environment) -> Value {
+    json!({
+        "slug": env.slug.as_str(),
+        "name": env.name.as_str(),
+        "description": env.description.as_str(),
+        "color": env.color.to_string(),
+        "position": env.position,
+        "production": env.is_production,
+        "default_publish_target": env.is_default_publish_target,
+        "gateway_fallback": env.is_gateway_fallback,
+    })
+}
+
+fn lookup(environments: &Environments, slug: &str) -> ServiceResult<EnvironmentId> {
+    environments
+        .by_slug(slug)
+        .map(|e| e.id)
+        .ok_or_else(|| ServiceError::NotFound(format!("environment '{slug}'")))
+}
+
+impl Service {
+    /// The environments of a project the caller can view.
+    ///
+    /// # Errors
+    /// Not-found without `project:view`.
+    pub async fn environments(&self, ctx: &Ctx, org: &str, project: &str) -> ServiceResult<(Project, Environments)> {
+        let (project, _) = self
+            .authorize_project(ctx, org, project, Permission::ProjectView)
+            .await?;
+        let environments = self.store().environments(project.id).await?;
+        Ok((project, environments))
+    }
+
+    /// One environment.
+    ///
+    /// # Errors
+    /// Not-found for an unknown slug or without `project:view`.
+    pub async fn environment(
+        &self,
+        ctx: &Ctx,
+        org: &str,
+        project: &str,
+        slug: &str,
+    ) -> ServiceResult<(Project, Environment)> {
+        let (project, environments) = self.environments(ctx, org, project).await?;
+        let env = environments
+            .by_slug(slug)
+            .cloned()
+            .ok_or_else(|| ServiceError::NotFound(format!("environment '{slug}'")))?;
+        Ok((project, env))
+    }
+
+    async fn save_environments(
+        &self,
+        ctx: &Ctx,
+        project: &Project,
+        writes: Vec<Write>,
+        action: &str,
+        target: &str,
+        before: Option<Value>,
+        after: Option<Value>,
+    ) -> ServiceResult<()> {
+        let audit = Self::entry(ctx, action, "environment", target, before, after);
+        self.commit(project.id.as_uuid(), Some(project.id), writes, audit)
+            .await?;
+        Ok(())
+    }
+
+    /// Creates an environment, within the organization's quota.
+    ///
+    /// # Errors
+    /// Invalid or reserved slug, bad name/description/color, taken slug, quota reached,
+    /// permission.
+    #[instrument(skip(self, ctx, input), fields(slug = %input.slug))]
+    pub async fn create_environment(
+        &self,
+        ctx: &Ctx,
+        org: &str,
+        project: &str,
+        input: EnvironmentInput,
+    ) -> ServiceResult<Environment> {
+        let (project, _) = self
+            .authorize_project(ctx, org, project, Permission::ProjectManageEnvironments)
+            .await?;
+        let new = NewEnvironment {
+            slug: EnvironmentSlug::parse(&input.slug)?,
+            name: Name::parse(&input.name)?,
+            description: Description::parse(input.description.as_deref().unwrap_or(""))?,
+            color: Color::parse(input.color.as_deref().unwrap_or("#6b7280"))?,
+            is_production: input.is_production,
+        };
+        let quota = self
+            .store()
+            .organization(project.organization_id)
+            .await?
+            .and_then(|o| o.environment_quota);
+        let mut environments = self.store().environments(project.id).await?;
+        let id = EnvironmentId::from_uuid(Uuid::now_v7());
+        let env = environments.create(id, new, quota, self.now())?.clone();
+        self.save_environments(
+            ctx,
+            &project,
+            vec![Write::InsertEnvironment(env.clone())],
+            "environment.create",
+            env.slug.as_str(),
+            None,
+            Some(summary(&env)),
+        )
+        .await?;
+        self.events().send(Event::EnvironmentChanged {
+            project_id: project.id,
+            environment_id: env.id,
+            deployment_id: None,
+        });
+        Ok(env)
+    }
+
+    /// Renames, re-describes or recolors an environment (the slug never changes).
+    ///
+    /// # Errors
+    /// Bad values, unknown environment, permission.
+    #[instrument(skip(self, ctx, update))]
+    pub async fn update_environment(
+        &self,
+        ctx: &Ctx,
+        org: &str,
+        project: &str,
+        slug: &str,
+        update: EnvironmentUpdate,
+    ) -> ServiceResult<Environment> {
+        let (project, _) = self
+            .authorize_project(ctx, org, project, Permission::ProjectManageEnvironments)
+            .await?;
+        let patch = EnvironmentPatch {
+            name: update.name.as_deref().map(Name::parse).transpose()?,
+            description: update.description.as_deref().map(Description::parse).transpose()?,
+            color: update.color.as_deref().map(Color::parse).transpose()?,
+        };
+        let mut environments = self.store().environments(project.id).await?;
+        let id = lookup(&environments, slug)?;
+        let before = environments.get(id).map(summary);
+        let env = environments.update(id, patch)?.clone();
+        self.save_environments(
+            ctx,
+            &project,
+            vec![Write::SaveEnvironments(vec![env.clone()])],
+            "environment.update",
+            slug,
+            before,
+            Some(summary(&env)),
+        )
+        .await?;
+        self.events().send(Event::EnvironmentChanged {
+            project_id: project.id,
+            environment_id: env.id,
+            deployment_id: None,
+        });
+        Ok(env)
+    }
+
+    /// Puts the environments in the given order (every slug exactly once).
+    ///
+    /// # Errors
+    /// Not a permutation of the project's environments; permission.
+    #[instrument(skip(self, ctx))]
+    pub async fn reorder_environments(
+        &self,
+        ctx: &Ctx,
+        org: &str,
+        project: &str,
+        order: &[String],
+    ) -> ServiceResult<Environments> {
+        let (project, _) = self
+            .authorize_project(ctx, org, project, Permission::ProjectManageEnvironments)
+            .await?;
+        let mut environments = self.store().environments(project.id).await?;
+        let before: Vec<&str> = environments.all().iter().map(|e| e.slug.as_str()).collect();
+        let before = json!(before);
+        let ids = order
+            .iter()
+            .map(|s| {
+                environments
+                    .by_slug(s)
+                    .map(|e| e.id)
+                    .ok_or_else(|| ServiceError::validation("order", format!("unknown environment '{s}'")))
+            })
+            .collect::<ServiceResult<Vec<_>>>()?;
+        environments.reorder(&ids)?;
+        self.save_environments(
+            ctx,
+            &project,
+            vec![Write::SaveEnvironments(environments.all().to_vec())],
+            "environment.reorder",
+            "*",
+            Some(before),
+            Some(json!(order)),
+        )
+        .await?;
+        Ok(environments)
+    }
+
+    /// Moves the default publish target and/or gateway fallback and sets production marks, in one
+    /// step. Moving an exclusive role needs `project:manage_default_environment` on top of
+    /// `project:manage_environments`. A new gateway fallback takes effect for every following
+    /// resolution.
+    ///
+    /// # Errors
+    /// Unknown environment; permission.
+    #[instrument(skip(self, ctx))]
+    pub async fn set_environment_roles(
+        &self,
+        ctx: &Ctx,
+        org: &str,
+        project: &str,
+        input: RolesInput,
+    ) -> ServiceResult<Environments> {
+        let (project, role) = self
+            .authorize_project(ctx, org, project, Permission::ProjectManageEnvironments)
+            .await?;
+        let needed = slipway_auth::authorize::environment_roles_permissions(
+            input.default_publish_target.is_some(),
+            input.gateway_fallback.is_some(),
+        );
+        slipway_auth::require_all(Some(role), needed).map_err(|d| Self::denied(d, || format!("project '{org}'")))?;
+        let mut environments = self.store().environments(project.id).await?;
+        let change = RoleChange {
+            default_publish_target: input
+                .default_publish_target
+                .as_deref()
+                .map(|s| lookup(&environments, s))
+                .transpose()?,
+            gateway_fallback: input
+                .gateway_fallback
+                .as_deref()
+                .map(|s| lookup(&environments, s))
+                .transpose()?,
+            production: input
+                .production
+                .iter()
+                .map(|(s, flag)| Ok((lookup(&environments, s)?, *flag)))
+                .collect::<ServiceResult<_>>()?,
+        };
+        let before: Vec<Value> = environments.all().iter().map(summary).collect();
+        environments.set_roles(&change)?;
+        let after: Vec<Value> = environments.all().iter().map(summary).collect();
+        self.save_environments(
+            ctx,
+            &project,
+            vec![Write::SaveEnvironments(environments.all().to_vec())],
+            "environment.set_roles",
+            "*",
+            Some(json!(before)),
+            Some(json!(after)),
+        )
+        .await?;
+        for env in environments.all() {
+            self.events().send(Event::EnvironmentChanged {
+                project_id: project.id,
+                environment_id: env.id,
+                deployment_id: None,
+            });
+        }
+        Ok(environments)
+    }
+
+    /// Deletes an environment and its pointers. System environments and role holders cannot be
+    /// deleted.
+    ///
+    /// # Errors
+    /// A system or role-holding environment (conflict); unknown; permission.
+    #[instrument(skip(self, ctx))]
+    pub async fn delete_environment(
+        &self,
+        ctx: &Ctx,
+        org: &str,
+        project: &str,
+        slug: &str,
+    ) -> ServiceResult<Environment> {
+        let (project, _) = self
+            .authorize_project(ctx, org, project, Permission::ProjectManageEnvironments)
+            .await?;
+        let mut environments = self.store().environments(project.id).await?;
+        let id = lookup(&environments, slug)?;
+        let removed = environments.delete(id)?;
+        self.save_environments(
+            ctx,
+            &project,
+            vec![Write::DeleteEnvironment(id)],
+            "environment.delete",
+            slug,
+            Some(summary(&removed)),
+            None,
+        )
+        .await?;
+        Ok(removed)
+    }
+}

@@ -1,0 +1,156 @@
+//! Resolution — the gateway's question "what is live in environment X?" — answered from the
+//! per-project snapshot, and the upkeep of those snapshots.
+
+use std::sync::Arc;
+
+use slipway_domain::resource::ResourceKind;
+use slipway_domain::{Permission, Project, ProjectId};
+use tracing::instrument;
+
+use crate::snapshot::{EnvironmentView, LookupError, ResolvedEntry, Snapshot};
+use crate::{Caller, Ctx, Event, Service, ServiceError, ServiceResult};
+
+impl From<LookupError> for ServiceError {
+    fn from(e: LookupError) -> Self {
+        ServiceError::NotFound(e.to_string().trim_end_matches(" not found").to_owned())
+    }
+}
+
+impl Service {
+    /// The snapshot of `project`, building it on first use.
+    ///
+    /// # Errors
+    /// The store fails while building it.
+    pub async fn snapshot(&self, project: ProjectId) -> ServiceResult<Arc<Snapshot>> {
+        if let Some(s) = self.inner.cache.get(project) {
+            return Ok(s);
+        }
+        let data = self.store().snapshot(project).await?;
+        let snapshot = Snapshot::build(data).map_err(|e| {
+            tracing::error!(%project, error = %e, "could not build a resolution snapshot");
+            ServiceError::Internal("could not build the resolution snapshot".into())
+        })?;
+        Ok(self.inner.cache.install(snapshot).0)
+    }
+
+    /// Rebuilds `project`'s snapshot from the database (after a commit, or when another
+    /// instance announced one) and announces every environment whose answer changed. A failure
+    /// is logged and drops the cached snapshot, so the next read rebuilds it instead of serving a
+    /// stale answer.
+    pub async fn refresh_snapshot(&self, project: ProjectId) {
+        let built = match self.store().snapshot(project).await {
+            Ok(data) => Snapshot::build(data),
+            Err(e) => Err(e.to_string()),
+        };
+        let snapshot = match built {
+            Ok(s) => s,
+            Err(e) => {
+                tracing::error!(%project, error = %e, "snapshot refresh failed; dropping the cached one");
+                self.inner.cache.evict(project);
+                return;
+            }
+        };
+        let (installed, previous) = self.inner.cache.install(snapshot);
+        for view in installed.views() {
+            let before = previous
+                .as_ref()
+                .and_then(|p| p.environment(Some(view.environment.slug.as_str())).ok());
+            if before.is_none_or(|b| b.etag != view.etag) {
+                self.events().send(Event::ServingChanged {
+                    project_id: project,
+                    environment_id: view.environment.id,
+                    etag: view.etag.to_string(),
+                });
+            }
+        }
+    }
+
+    /// The safety net for several instances: rebuilds every cached snapshot whose project's
+    /// serving revision moved in the database. Returns how many were rebuilt.
+    pub async fn check_revisions(&self) -> usize {
+        let mut rebuilt = 0;
+        for (project, revision) in self.inner.cache.revisions() {
+            match self.store().serving_revision(project).await {
+                Ok(current) if current != revision => {
+                    self.refresh_snapshot(project).await;
+                    rebuilt += 1;
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!(%project, error = %e, "revision check failed"),
+            }
+        }
+        rebuilt
+    }
+
+    /// The project a resolution caller may read: an API key's own project, or a project the
+    /// signed-in user can view.
+    async fn resolution_project(&self, ctx: &Ctx, project: Option<(&str, &str)>) -> ServiceResult<Project> {
+        match (&ctx.caller, project) {
+            (Caller::ApiKey(key), None) => self
+                .store()
+                .project(key.project_id)
+                .await?
+                .ok_or_else(|| ServiceError::NotFound("project".into())),
+            (Caller::ApiKey(key), Some((org, slug))) => {
+                let p = self.project_by_slugs(org, slug).await?;
+                if p.id == key.project_id {
+                    Ok(p)
+                } else {
+                    Err(ServiceError::NotFound("project".into()))
+                }
+            }
+            (Caller::User(_), Some((org, slug))) => {
+                Ok(self.authorize_project(ctx, org, slug, Permission::ProjectView).await?.0)
+            }
+            (Caller::User(_), None) => Err(ServiceError::validation("project", "name the project as ORG/PROJECT")),
+            (Caller::System, _) => Err(ServiceError::Unauthenticated),
+        }
+    }
+
+    fn check_key_environment(ctx: &Ctx, view: &EnvironmentView) -> ServiceResult<()> {
+        if let Caller::ApiKey(key) = &ctx.caller
+            && !key.allows(key.project_id, view.environment.id)
+        {
+            return Err(ServiceError::Forbidden {
+                permission: None,
+                message: "this API key may not read that environment".into(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Everything `environment` serves (the gateway fallback when `None`).
+    ///
+    /// # Errors
+    /// Unknown project or environment (never a silent fallback); an API key outside its scope.
+    #[instrument(skip(self, ctx), fields(project = ?project, environment = ?environment))]
+    pub async fn resolve_environment(
+        &self,
+        ctx: &Ctx,
+        project: Option<(&str, &str)>,
+        environment: Option<&str>,
+    ) -> ServiceResult<(Arc<Snapshot>, String)> {
+        let project = self.resolution_project(ctx, project).await?;
+        let snapshot = self.snapshot(project.id).await?;
+        let view = snapshot.environment(environment)?;
+        Self::check_key_environment(ctx, view)?;
+        let slug = view.environment.slug.as_str().to_owned();
+        Ok((snapshot, slug))
+    }
+
+    /// One resource as `environment` serves it, falling back to the gateway fallback.
+    ///
+    /// # Errors
+    /// As [`Service::resolve_environment`], and not-found when nothing serves the resource.
+    pub async fn resolve_resource(
+        &self,
+        ctx: &Ctx,
+        project: Option<(&str, &str)>,
+        environment: Option<&str>,
+        kind: ResourceKind,
+        key: &str,
+    ) -> ServiceResult<ResolvedEntry> {
+        let (snapshot, slug) = self.resolve_environment(ctx, project, environment).await?;
+        Ok(snapshot.resource(Some(&slug), kind, key)?.clone())
+    }
+}

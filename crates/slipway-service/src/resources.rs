@@ -1,0 +1,307 @@
+//! Resources and versions: prompts, routing rules and providers; creating versions (identical
+//! content is a no-op) and publishing them to one or several environments; provider credentials.
+
+use serde_json::{Value, json};
+use slipway_domain::content::Content;
+use slipway_domain::release::Release;
+use slipway_domain::resource::{NewVersion, ResourceKey, ResourceKind, plan_new_version};
+use slipway_domain::text::Message;
+use slipway_domain::{Permission, Project, Resource, ResourceId, Version, VersionId};
+use slipway_store::{Page, PageRequest, Write};
+use tracing::instrument;
+use uuid::Uuid;
+
+use crate::releases::create_origin_publish;
+use crate::{Ctx, Service, ServiceError, ServiceResult};
+
+/// A new version and the publish releases it made.
+#[derive(Debug, Clone)]
+pub struct Published {
+    /// The version (an existing one when the content was identical to the latest).
+    pub version: Version,
+    /// Whether the version was created now (false: identical to the latest, returned as is).
+    pub created: bool,
+    /// One release per publish target that did not already serve the version.
+    pub releases: Vec<Release>,
+}
+
+impl Service {
+    /// Creates a resource (no version yet).
+    ///
+    /// # Errors
+    /// Invalid key; a taken key; permission.
+    #[instrument(skip(self, ctx))]
+    pub async fn create_resource(
+        &self,
+        ctx: &Ctx,
+        org: &str,
+        project: &str,
+        kind: ResourceKind,
+        key: &str,
+    ) -> ServiceResult<Resource> {
+        let (project, _) = self
+            .authorize_project(ctx, org, project, Permission::ResourceWrite)
+            .await?;
+        let resource = Resource {
+            id: ResourceId::from_uuid(Uuid::now_v7()),
+            project_id: project.id,
+            kind,
+            key: ResourceKey::parse(key)?,
+            created_at: self.now(),
+        };
+        let audit = Self::entry(
+            ctx,
+            &format!("{kind}.create"),
+            kind.as_str(),
+            key,
+            None,
+            Some(json!({"kind": kind.as_str(), "key": key})),
+        );
+        self.commit(
+            project.id.as_uuid(),
+            None,
+            vec![Write::InsertResource(resource.clone())],
+            audit,
+        )
+        .await
+        .map_err(|e| match e {
+            ServiceError::Conflict(_) => ServiceError::Conflict(format!("a {kind} with key '{key}' already exists")),
+            e => e,
+        })?;
+        Ok(resource)
+    }
+
+    pub(crate) async fn resource_by_key(
+        &self,
+        project: &Project,
+        kind: ResourceKind,
+        key: &str,
+    ) -> ServiceResult<Resource> {
+        self.store()
+            .resource_by_key(project.id, kind, key)
+            .await?
+            .ok_or_else(|| ServiceError::NotFound(format!("{kind} '{key}'")))
+    }
+
+    /// Checks what content refers to: a provider's credential must belong to this project; a
+    /// routing rule's providers must exist.
+    async fn check_references(&self, project: &Project, content: &Content) -> ServiceResult<()> {
+        match content {
+            Content::Provider(activation) => {
+                if let Some(id) = activation.credential_id() {
+                    let known = self
+                        .store()
+                        .credential(id)
+                        .await?
+                        .is_some_and(|c| c.project_id == project.id);
+                    if !known {
+                        return Err(ServiceError::validation(
+                            "content.credential",
+                            "no credential with this id in the project; set one with setProviderCredential",
+                        ));
+                    }
+                }
+            }
+            Content::RoutingRule(rule) => {
+                for key in rule.provider_keys() {
+                    if self
+                        .store()
+                        .resource_by_key(project.id, ResourceKind::Provider, key)
+                        .await?
+                        .is_none()
+                    {
+                        return Err(ServiceError::validation(
+                            "content.routes",
+                            format!("provider '{key}' does not exist in this project"),
+                        ));
+                    }
+                }
+            }
+            Content::Prompt(_) => {}
+        }
+        Ok(())
+    }
+
+    /// Creates a version of a resource from JSON content and publishes it to `publish_to`
+    /// (`None`: the default publish target; an empty list: nowhere). Content identical to the
+    /// latest version creates nothing and returns that version. Each target is released under
+    /// its own policy; all targets are checked to exist before anything is written.
+    ///
+    /// # Errors
+    /// Invalid content (the field path names the problem); unknown resource or target;
+    /// a target whose policy forbids direct releases; permission.
+    #[instrument(skip(self, ctx, content, message))]
+    #[allow(clippy::too_many_arguments)]
+    pub async fn create_version(
+        &self,
+        ctx: &Ctx,
+        org: &str,
+        project: &str,
+        kind: ResourceKind,
+        key: &str,
+        content: Value,
+        message: &str,
+        publish_to: Option<Vec<String>>,
+    ) -> ServiceResult<Published> {
+        let (project, role) = self
+            .authorize_project(ctx, org, project, Permission::ResourceWrite)
+            .await?;
+        let author = Self::signed_in(ctx)?.id;
+        let resource = self.resource_by_key(&project, kind, key).await?;
+        let content = Content::parse(kind, content)?;
+        self.check_references(&project, &content).await?;
+        let message = Message::parse("message", message)?;
+        let environments = self.store().environments(project.id).await?;
+        let targets: Vec<String> = match publish_to {
+            None => vec![environments.default_publish_target()?.slug.as_str().to_owned()],
+            Some(list) => list,
+        };
+        for (i, slug) in targets.iter().enumerate() {
+            if environments.by_slug(slug).is_none() {
+                return Err(ServiceError::NotFound(format!("environment '{slug}'")));
+            }
+            if targets[..i].contains(slug) {
+                return Err(ServiceError::validation(
+                    "publishTo",
+                    format!("'{slug}' is listed twice"),
+                ));
+            }
+        }
+        if !targets.is_empty() && !role.permits(Permission::ReleaseCreate) {
+            return Err(ServiceError::forbidden(Permission::ReleaseCreate));
+        }
+        let hash = content.hash();
+        let mut attempts = 0;
+        let (version, created) = loop {
+            attempts += 1;
+            let latest = self.store().latest_version(resource.id).await?;
+            match plan_new_version(latest.as_ref().map(|v| (&v.id, v.number, &v.content_hash)), &hash)? {
+                NewVersion::Unchanged(_) => {
+                    break (
+                        latest.ok_or_else(|| ServiceError::Internal("latest version vanished".into()))?,
+                        false,
+                    );
+                }
+                NewVersion::Create(number) => {
+                    let version = Version {
+                        id: VersionId::from_uuid(Uuid::now_v7()),
+                        resource_id: resource.id,
+                        number,
+                        content: content.clone(),
+                        content_hash: hash.clone(),
+                        author,
+                        message: message.clone(),
+                        created_at: self.now(),
+                    };
+                    if targets.is_empty() {
+                        let audit = Self::entry(
+                            ctx,
+                            "version.create",
+                            kind.as_str(),
+                            key,
+                            None,
+                            Some(json!({"version": number.get(), "content_hash": hash.as_str()})),
+                        );
+                        match self
+                            .commit(
+                                project.id.as_uuid(),
+                                None,
+                                vec![Write::InsertVersion(version.clone())],
+                                audit,
+                            )
+                            .await
+                        {
+                            Ok(_) => break (version, true),
+                            Err(ServiceError::Conflict(_)) if attempts < 3 => continue,
+                            Err(e) => return Err(e),
+                        }
+                    }
+                    break (version, true);
+                }
+            }
+        };
+        let mut releases = Vec::new();
+        let mut pending_insert = created && !targets.is_empty();
+        for slug in &targets {
+            let extra = if pending_insert {
+                vec![Write::InsertVersion(version.clone())]
+            } else {
+                Vec::new()
+            };
+            let origin = create_origin_publish(resource.id, version.id);
+            match self
+                .create_release(
+                    ctx,
+                    &project,
+                    role,
+                    slug,
+                    origin,
+                    message.clone(),
+                    None,
+                    extra,
+                    "version.publish",
+                )
+                .await
+            {
+                Ok(release) => {
+                    pending_insert = false;
+                    releases.push(release);
+                }
+                // The target already serves this exact version: nothing to release there.
+                Err(ServiceError::Conflict(m)) if m.contains("already serves") && !pending_insert => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(Published {
+            version,
+            created,
+            releases,
+        })
+    }
+
+    /// The resources of a project.
+    ///
+    /// # Errors
+    /// Not-found without `project:view`; a bad cursor.
+    pub async fn resources(
+        &self,
+        ctx: &Ctx,
+        org: &str,
+        project: &str,
+        page: PageRequest,
+    ) -> ServiceResult<Page<Resource>> {
+        let (project, _) = self
+            .authorize_project(ctx, org, project, Permission::ProjectView)
+            .await?;
+        Ok(self.store().resources(project.id, page).await?)
+    }
+
+    /// A resource's versions, newest first.
+    ///
+    /// # Errors
+    /// Not-found for an unknown resource or without `project:view`; a bad cursor.
+    pub async fn versions(
+        &self,
+        ctx: &Ctx,
+        org: &str,
+        project: &str,
+        kind: ResourceKind,
+        key: &str,
+        page: PageRequest,
+    ) -> ServiceResult<Page<Version>> {
+        let (project, _) = self
+            .authorize_project(ctx, org, project, Permission::ProjectView)
+            .await?;
+        let resource = self.resource_by_key(&project, kind, key).await?;
+        Ok(self.store().versions(resource.id, page).await?)
+    }
+
+    /// Versions by id, for loaders (no authorization: callers pass ids they obtained through an
+    /// authorized read).
+    ///
+    /// # Errors
+    /// Store failures.
+    pub async fn versions_by_ids(&self, ids: &[VersionId]) -> ServiceResult<Vec<Version>> {
+        Ok(self.store().versions_by_ids(ids).await?)
+    }
+}

@@ -117,7 +117,10 @@ impl From<DomainError> for ServiceError {
 
 impl From<slipway_domain::policy::PolicyViolation> for ServiceError {
     fn from(v: slipway_domain::policy::PolicyViolation) -> Self {
-        Self::PolicyViolation { rule: v.rule, message: v.message }
+        Self::PolicyViolation {
+            rule: v.rule,
+            message: v.message,
+        }
     }
 }
 

@@ -21,6 +21,7 @@ mod error;
 mod listen;
 mod page;
 mod reads;
+pub mod testing;
 
 pub use commit::{Commit, Committed, Write};
 pub use connect::{Backend, ConnectOptions, Store};

@@ -1,0 +1,295 @@
+//! Access rules, quotas, API keys and credentials through the service's API.
+
+use secrecy::SecretString;
+use serde_json::json;
+use slipway_domain::Role;
+use slipway_domain::resource::ResourceKind;
+use slipway_service::ServiceError;
+use slipway_service::environments::EnvironmentInput;
+use slipway_store::PageRequest;
+
+use crate::both_backends;
+use crate::harness::Harness;
+use crate::story::{prompt, setup};
+
+fn qa(slug: &str) -> EnvironmentInput {
+    EnvironmentInput {
+        slug: slug.into(),
+        name: slug.to_uppercase(),
+        ..Default::default()
+    }
+}
+
+both_backends!(the_quota_refuses_one_environment_too_many, async |h: &Harness| {
+    let s = &h.service;
+    let (alice, ..) = setup(h).await;
+    s.set_environment_quota(&slipway_service::Ctx::system(), "acme", Some(3))
+        .await
+        .unwrap();
+    s.create_environment(&alice, "acme", "chat", qa("qa")).await.unwrap();
+    let err = s
+        .create_environment(&alice, "acme", "chat", qa("canary"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, ServiceError::Conflict(ref m) if m.contains('3')),
+        "{err:?}"
+    );
+});
+
+both_backends!(
+    outsiders_get_not_found_and_members_get_forbidden,
+    async |h: &Harness| {
+        let s = &h.service;
+        let (_, _, _, dave, erin) = setup(h).await;
+        let mallory = h.user("mallory").await;
+        assert!(matches!(
+            s.project(&mallory, "acme", "chat").await.unwrap_err(),
+            ServiceError::NotFound(_)
+        ));
+        assert!(matches!(
+            s.create_environment(&mallory, "acme", "chat", qa("qa"))
+                .await
+                .unwrap_err(),
+            ServiceError::NotFound(_)
+        ));
+        assert!(matches!(
+            s.create_environment(&dave, "acme", "chat", qa("qa")).await.unwrap_err(),
+            ServiceError::Forbidden { .. }
+        ));
+        assert!(matches!(
+            s.create_environment(&erin, "acme", "chat", qa("qa")).await.unwrap_err(),
+            ServiceError::Forbidden { .. }
+        ));
+        // Developers write resources; viewers don't.
+        s.create_resource(&erin, "acme", "chat", ResourceKind::Prompt, "faq")
+            .await
+            .unwrap();
+        assert!(matches!(
+            s.create_resource(&dave, "acme", "chat", ResourceKind::Prompt, "faq2")
+                .await
+                .unwrap_err(),
+            ServiceError::Forbidden { .. }
+        ));
+    }
+);
+
+both_backends!(moving_default_roles_needs_the_owner, async |h: &Harness| {
+    let s = &h.service;
+    let (alice, ..) = setup(h).await;
+    s.add_member(&alice, "acme", "chat", "adam", Role::Admin).await.unwrap();
+    let adam = h.user("adam").await;
+    let input = slipway_service::environments::RolesInput {
+        gateway_fallback: Some("staging".into()),
+        ..Default::default()
+    };
+    assert!(matches!(
+        s.set_environment_roles(&adam, "acme", "chat", input.clone())
+            .await
+            .unwrap_err(),
+        ServiceError::Forbidden { .. }
+    ));
+    s.set_environment_roles(&alice, "acme", "chat", input).await.unwrap();
+    // The fallback holder cannot be deleted; a system environment neither.
+    assert!(matches!(
+        s.delete_environment(&alice, "acme", "chat", "staging")
+            .await
+            .unwrap_err(),
+        ServiceError::Conflict(_)
+    ));
+});
+
+both_backends!(invalid_input_names_the_field, async |h: &Harness| {
+    let s = &h.service;
+    let (alice, ..) = setup(h).await;
+    let long = "x".repeat(65);
+    let cases = [
+        (
+            EnvironmentInput {
+                slug: "Bad Slug".into(),
+                name: "ok".into(),
+                ..Default::default()
+            },
+            "slug",
+        ),
+        (
+            EnvironmentInput {
+                slug: "prod".into(),
+                name: "ok".into(),
+                ..Default::default()
+            },
+            "slug",
+        ),
+        (
+            EnvironmentInput {
+                slug: "qa".into(),
+                name: long,
+                ..Default::default()
+            },
+            "name",
+        ),
+        (
+            EnvironmentInput {
+                slug: "qa".into(),
+                name: "ok".into(),
+                color: Some("red".into()),
+                ..Default::default()
+            },
+            "color",
+        ),
+    ];
+    for (input, field) in cases {
+        match s.create_environment(&alice, "acme", "chat", input).await.unwrap_err() {
+            ServiceError::Validation { field: f, .. } => assert_eq!(f, field),
+            other => panic!("expected a validation error on {field}, got {other:?}"),
+        }
+    }
+    let bad = json!({"model": "gpt-4o", "messages": [{"role": "user", "content": "Hi {{name}}"}]});
+    match s
+        .create_version(
+            &alice,
+            "acme",
+            "chat",
+            ResourceKind::Prompt,
+            "greeting",
+            bad,
+            "",
+            Some(vec![]),
+        )
+        .await
+        .unwrap_err()
+    {
+        ServiceError::Validation { field, .. } => assert_eq!(field, "content.messages[0].content"),
+        other => panic!("{other:?}"),
+    }
+});
+
+both_backends!(identical_content_is_a_no_op, async |h: &Harness| {
+    let s = &h.service;
+    let (alice, ..) = setup(h).await;
+    let again = s
+        .create_version(
+            &alice,
+            "acme",
+            "chat",
+            ResourceKind::Prompt,
+            "greeting",
+            prompt("v1"),
+            "",
+            Some(vec!["staging".into()]),
+        )
+        .await
+        .unwrap();
+    assert!(!again.created);
+    assert_eq!(again.version.number.get(), 1);
+    assert!(again.releases.is_empty(), "staging already serves it");
+});
+
+both_backends!(api_keys_are_scoped, async |h: &Harness| {
+    let s = &h.service;
+    let (alice, ..) = setup(h).await;
+    let key = s
+        .create_api_key(&alice, "acme", "chat", "gateway", &["staging".into()])
+        .await
+        .unwrap();
+    let secret = secrecy::ExposeSecret::expose_secret(&key.secret).to_owned();
+    assert!(secret.starts_with("slw_"));
+    let gateway = s.authenticate_api_key(&secret, None).await.unwrap();
+    let entry = s
+        .resolve_resource(&gateway, None, Some("staging"), ResourceKind::Prompt, "greeting")
+        .await
+        .unwrap();
+    assert_eq!(entry.version.number.get(), 1);
+    assert!(matches!(
+        s.resolve_environment(&gateway, None, Some("prod")).await.unwrap_err(),
+        ServiceError::Forbidden { .. }
+    ));
+    // Another project's key cannot read this one.
+    s.create_project(&alice, "acme", "other", "Other").await.unwrap();
+    let other = s.create_api_key(&alice, "acme", "other", "gw", &[]).await.unwrap();
+    let other = s
+        .authenticate_api_key(secrecy::ExposeSecret::expose_secret(&other.secret), None)
+        .await
+        .unwrap();
+    assert!(matches!(
+        s.resolve_environment(&other, Some(("acme", "chat")), Some("staging"))
+            .await
+            .unwrap_err(),
+        ServiceError::NotFound(_)
+    ));
+    // Keys are read-only.
+    assert!(s.create_environment(&gateway, "acme", "chat", qa("qa")).await.is_err());
+    // Revoked keys stop working at once.
+    s.revoke_api_key(&alice, "acme", "chat", key.key.id).await.unwrap();
+    assert!(matches!(
+        s.authenticate_api_key(&secret, None).await.unwrap_err(),
+        ServiceError::Unauthenticated
+    ));
+    assert!(matches!(
+        s.authenticate_api_key("slw_garbage", None).await.unwrap_err(),
+        ServiceError::Unauthenticated
+    ));
+});
+
+both_backends!(credentials_are_never_audited_in_clear, async |h: &Harness| {
+    let s = &h.service;
+    let (alice, ..) = setup(h).await;
+    s.create_resource(&alice, "acme", "chat", ResourceKind::Provider, "openai")
+        .await
+        .unwrap();
+    let secret = "sk-test-very-secret-value";
+    let info = s
+        .set_provider_credential(&alice, "acme", "chat", "openai", SecretString::from(secret))
+        .await
+        .unwrap();
+    let activation = json!({"provider_kind": "openai", "base_url": "https://api.openai.com/v1", "models": ["gpt-4o"], "credential": info.id.to_string()});
+    s.create_version(
+        &alice,
+        "acme",
+        "chat",
+        ResourceKind::Provider,
+        "openai",
+        activation,
+        "",
+        Some(vec!["staging".into()]),
+    )
+    .await
+    .unwrap();
+    let events = s
+        .audit_log(
+            &alice,
+            "acme",
+            "chat",
+            PageRequest {
+                first: 100,
+                after: None,
+            },
+        )
+        .await
+        .unwrap();
+    for e in &events.items {
+        let text = format!("{:?}", e.entry);
+        assert!(
+            !text.contains(secret),
+            "secret leaked into audit event {}",
+            e.entry.action
+        );
+    }
+    // A credential id from nowhere is refused.
+    let bogus = json!({"provider_kind": "openai", "base_url": "https://api.openai.com/v1", "models": ["gpt-4o"], "credential": uuid::Uuid::new_v4().to_string()});
+    assert!(matches!(
+        s.create_version(
+            &alice,
+            "acme",
+            "chat",
+            ResourceKind::Provider,
+            "openai",
+            bogus,
+            "",
+            Some(vec![])
+        )
+        .await
+        .unwrap_err(),
+        ServiceError::Validation { .. }
+    ));
+});

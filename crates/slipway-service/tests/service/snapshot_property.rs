@@ -1,0 +1,138 @@
+//! Property: after any random sequence of operations, the cached resolution snapshot answers
+//! exactly what a snapshot freshly loaded from the database answers.
+
+use proptest::prelude::*;
+use proptest::test_runner::{Config, TestRunner};
+use slipway_domain::resource::ResourceKind;
+use slipway_service::environments::{EnvironmentInput, RolesInput};
+use slipway_service::snapshot::Snapshot;
+
+use crate::harness::{Backend, Harness};
+use crate::story::{prompt, setup};
+
+#[derive(Debug, Clone)]
+enum Op {
+    Publish { key: usize, text: u8, env: usize },
+    Promote { from: usize, to: usize },
+    MoveFallback { env: usize },
+    Undeploy { key: usize, env: usize },
+}
+
+const KEYS: [&str; 3] = ["greeting", "faq", "summary"];
+const ENVS: [&str; 3] = ["prod", "staging", "qa"];
+
+fn op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        (0..3usize, 0..4u8, 0..3usize).prop_map(|(key, text, env)| Op::Publish { key, text, env }),
+        (0..3usize, 0..3usize).prop_map(|(from, to)| Op::Promote { from, to }),
+        (0..3usize).prop_map(|env| Op::MoveFallback { env }),
+        (0..3usize, 0..3usize).prop_map(|(key, env)| Op::Undeploy { key, env }),
+    ]
+}
+
+async fn run(ops: Vec<Op>) {
+    let h = Harness::start(Backend::Sqlite).await.unwrap();
+    let s = &h.service;
+    let (alice, ..) = setup(&h).await;
+    s.create_environment(
+        &alice,
+        "acme",
+        "chat",
+        EnvironmentInput {
+            slug: "qa".into(),
+            name: "QA".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    for key in &KEYS[1..] {
+        s.create_resource(&alice, "acme", "chat", ResourceKind::Prompt, key)
+            .await
+            .unwrap();
+    }
+    let (project, _) = s.project(&alice, "acme", "chat").await.unwrap();
+    // Warm the cache so every later change goes through the refresh path.
+    s.snapshot(project.id).await.unwrap();
+    for op in ops {
+        // Operations may legitimately fail (nothing to promote, …); the property is about what
+        // the cache says afterwards, whatever happened.
+        let _ = match op.clone() {
+            Op::Publish { key, text, env } => s
+                .create_version(
+                    &alice,
+                    "acme",
+                    "chat",
+                    ResourceKind::Prompt,
+                    KEYS[key],
+                    prompt(&format!("text {text}")),
+                    "",
+                    Some(vec![ENVS[env].into()]),
+                )
+                .await
+                .map(|_| ()),
+            Op::Promote { from, to } => s
+                .promote(&alice, "acme", "chat", ENVS[from], ENVS[to], None, "", None)
+                .await
+                .map(|_| ()),
+            Op::MoveFallback { env } => s
+                .set_environment_roles(
+                    &alice,
+                    "acme",
+                    "chat",
+                    RolesInput {
+                        gateway_fallback: Some(ENVS[env].into()),
+                        ..Default::default()
+                    },
+                )
+                .await
+                .map(|_| ()),
+            Op::Undeploy { key, env } => s
+                .deploy(
+                    &alice,
+                    "acme",
+                    "chat",
+                    ENVS[env],
+                    vec![slipway_service::releases::DirectChange {
+                        resource: slipway_service::releases::ResourceRef {
+                            kind: ResourceKind::Prompt,
+                            key: KEYS[key].into(),
+                        },
+                        version: None,
+                    }],
+                    "",
+                    None,
+                )
+                .await
+                .map(|_| ()),
+        };
+        let cached = s.snapshot(project.id).await.unwrap();
+        let fresh = Snapshot::build(s.store().snapshot(project.id).await.unwrap()).unwrap();
+        for env in [None, Some("prod"), Some("staging"), Some("qa")] {
+            let a = cached.environment(env).unwrap();
+            let b = fresh.environment(env).unwrap();
+            assert_eq!(a.body, b.body, "environment {env:?} differs after {op:?}");
+            assert_eq!(a.etag, b.etag);
+        }
+    }
+    h.finish().await;
+}
+
+#[test]
+fn the_snapshot_always_matches_a_fresh_load() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let mut runner = TestRunner::new(Config {
+        cases: 12,
+        ..Config::default()
+    });
+    runner
+        .run(&proptest::collection::vec(op(), 1..12), |ops| {
+            runtime.block_on(run(ops));
+            Ok(())
+        })
+        .unwrap();
+}

@@ -39,13 +39,19 @@ async fn the_readme_tour_works_as_written() {
             command.env_remove(name);
         }
     }
-    let output = command
+    command
         .args(["-euo", "pipefail", "-c", &script])
         .env("TOUR_BASE", &app.base)
         .env("SLIPWAY_DATA_DIR", &app.settings.data_dir)
-        .env("SLIPWAY_LOG", "warn")
-        .output()
-        .unwrap();
+        .env("SLIPWAY_LOG", "warn");
+    // The server runs on this test's runtime: wait for bash on another thread.
+    let output = tokio::time::timeout(
+        std::time::Duration::from_secs(120),
+        tokio::task::spawn_blocking(move || command.output().unwrap()),
+    )
+    .await
+    .expect("the tour finishes")
+    .unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "the tour failed:\n{stdout}\n{stderr}");

@@ -174,7 +174,7 @@ impl Metrics {
                 self.inner.resolutions.load(Ordering::Relaxed),
             ),
             (
-                "slipway_resolution_cache_hits_total",
+                "slipway_resolution_not_modified_total",
                 "Gateway resolutions answered 304 Not Modified because the client's cached ETag was current.",
                 self.inner.not_modified.load(Ordering::Relaxed),
             ),
@@ -253,12 +253,24 @@ pub async fn endpoint(State(state): State<AppState>) -> Response {
             None
         }
     };
-    let mut response = state.metrics.render(open.as_ref()).into_response();
+    let mut text = state.metrics.render(open.as_ref());
+    text.push_str(&snapshot_cache_text(state.service.resolution_cache_stats()));
+    let mut response = text.into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
     );
     response
+}
+
+/// The service's snapshot-cache counters as exposition text.
+fn snapshot_cache_text((hits, misses): (u64, u64)) -> String {
+    format!(
+        "# HELP slipway_resolution_cache_hits_total Resolutions answered from an in-memory snapshot already built.\n\
+         # TYPE slipway_resolution_cache_hits_total counter\nslipway_resolution_cache_hits_total {hits}\n\
+         # HELP slipway_resolution_cache_misses_total Resolutions that first built the project's snapshot from the database.\n\
+         # TYPE slipway_resolution_cache_misses_total counter\nslipway_resolution_cache_misses_total {misses}\n"
+    )
 }
 
 #[cfg(test)]
@@ -278,11 +290,19 @@ mod tests {
         assert!(text.contains("slipway_http_requests_total{route=\"/v1/config\",method=\"GET\",status=\"200\"} 2"));
         assert!(text.contains("slipway_http_request_duration_seconds_bucket{route=\"/v1/config\",le=\"0.0025\"} 1"));
         assert!(text.contains("slipway_http_request_duration_seconds_count{route=\"/v1/config\"} 2"));
-        assert!(text.contains("slipway_resolution_cache_hits_total 1"));
+        assert!(text.contains("slipway_resolution_not_modified_total 1"));
         assert!(text.contains("slipway_watch_streams 1"));
         assert!(text.contains("slipway_open_releases{state=\"pending\"} 2"));
         drop(guard);
         assert!(metrics.render(None).contains("slipway_watch_streams 0"));
+    }
+
+    #[test]
+    fn snapshot_cache_counters_are_exposed() {
+        let text = snapshot_cache_text((7, 2));
+        assert!(text.contains("slipway_resolution_cache_hits_total 7\n"));
+        assert!(text.contains("slipway_resolution_cache_misses_total 2\n"));
+        assert!(text.contains("# TYPE slipway_resolution_cache_misses_total counter\n"));
     }
 
     #[test]

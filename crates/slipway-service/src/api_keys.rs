@@ -120,6 +120,7 @@ impl Service {
         )
         .await?;
         key.revoked_at = Some(now);
+        self.inner.keys.evict_id(id);
         Ok(key)
     }
 
@@ -140,11 +141,20 @@ impl Service {
     /// Unauthenticated for a malformed, unknown or revoked key (one answer for all three).
     pub async fn authenticate_api_key(&self, presented: &str, request_id: Option<String>) -> ServiceResult<Ctx> {
         let hash = hash_api_key(presented).ok_or(ServiceError::Unauthenticated)?;
-        let key = self
-            .store()
-            .api_key_by_hash(&hash)
-            .await?
-            .ok_or(ServiceError::Unauthenticated)?;
+        let key = match self.inner.keys.get(&hash) {
+            Some(key) => key,
+            None => {
+                let key = self
+                    .store()
+                    .api_key_by_hash(&hash)
+                    .await?
+                    .ok_or(ServiceError::Unauthenticated)?;
+                if key.revoked_at.is_none() {
+                    self.inner.keys.insert(hash, key.clone());
+                }
+                key
+            }
+        };
         if key.revoked_at.is_some() {
             return Err(ServiceError::Unauthenticated);
         }
@@ -152,5 +162,23 @@ impl Service {
             caller: Caller::ApiKey(key),
             request_id,
         })
+    }
+
+    /// Re-reads every cached API key, dropping revoked and deleted ones (run by the background
+    /// tick, so revocations made on other instances take effect here too). Returns how many were
+    /// dropped.
+    pub async fn refresh_api_keys(&self) -> usize {
+        let mut dropped = 0;
+        for hash in self.inner.keys.hashes() {
+            match self.store().api_key_by_hash(&hash).await {
+                Ok(Some(key)) if key.revoked_at.is_none() => self.inner.keys.insert(hash, key),
+                Ok(_) => {
+                    self.inner.keys.remove(&hash);
+                    dropped += 1;
+                }
+                Err(e) => tracing::warn!(error = %e, "could not re-read a cached API key"),
+            }
+        }
+        dropped
     }
 }

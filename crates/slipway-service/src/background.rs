@@ -43,6 +43,7 @@ impl Service {
             Err(e) => tracing::warn!(error = %e, "could not list open releases"),
         }
         report.refreshed = self.check_revisions().await;
+        self.refresh_api_keys().await;
         report
     }
 

@@ -3,6 +3,7 @@
 //! keeping the newer of two racing builds.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, PoisonError, RwLock};
 
 use slipway_domain::ProjectId;
@@ -57,5 +58,26 @@ impl SnapshotCache {
             .write()
             .unwrap_or_else(PoisonError::into_inner)
             .remove(&project);
+    }
+}
+
+/// Hit and miss counters of the snapshot cache.
+#[derive(Debug, Default)]
+pub(crate) struct CacheStats {
+    hits: AtomicU64,
+    misses: AtomicU64,
+}
+
+impl CacheStats {
+    pub(crate) fn hit(&self) {
+        self.hits.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub(crate) fn miss(&self) {
+        self.misses.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub(crate) fn read(&self) -> (u64, u64) {
+        (self.hits.load(Ordering::Relaxed), self.misses.load(Ordering::Relaxed))
     }
 }

@@ -20,6 +20,7 @@ pub mod diff;
 pub mod environments;
 mod error;
 pub mod events;
+mod key_cache;
 pub mod organizations;
 pub mod policies;
 pub mod releases;
@@ -54,6 +55,8 @@ struct Inner {
     clock: Arc<dyn Clock>,
     events: Events,
     cache: SnapshotCache,
+    keys: key_cache::ApiKeyCache,
+    stats: cache::CacheStats,
     keyring: CredentialKeyring,
 }
 
@@ -73,9 +76,17 @@ impl Service {
                 clock,
                 events: Events::new(1024),
                 cache: SnapshotCache::default(),
+                keys: key_cache::ApiKeyCache::default(),
+                stats: cache::CacheStats::default(),
                 keyring,
             }),
         }
+    }
+
+    /// How many resolutions were answered from a cached snapshot (hits) and how many had to
+    /// build one from the database first (misses), since start.
+    pub fn resolution_cache_stats(&self) -> (u64, u64) {
+        self.inner.stats.read()
     }
 
     /// The store (for health checks and the CLI).

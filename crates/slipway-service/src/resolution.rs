@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use slipway_domain::resource::ResourceKind;
-use slipway_domain::{Permission, Project, ProjectId};
+use slipway_domain::{Permission, ProjectId};
 use tracing::instrument;
 
 use crate::snapshot::{EnvironmentView, LookupError, ResolvedEntry, Snapshot};
@@ -23,8 +23,10 @@ impl Service {
     /// The store fails while building it.
     pub async fn snapshot(&self, project: ProjectId) -> ServiceResult<Arc<Snapshot>> {
         if let Some(s) = self.inner.cache.get(project) {
+            self.inner.stats.hit();
             return Ok(s);
         }
+        self.inner.stats.miss();
         let data = self.store().snapshot(project).await?;
         let snapshot = Snapshot::build(data).map_err(|e| {
             tracing::error!(%project, error = %e, "could not build a resolution snapshot");
@@ -82,26 +84,24 @@ impl Service {
         rebuilt
     }
 
-    /// The project a resolution caller may read: an API key's own project, or a project the
-    /// signed-in user can view.
-    async fn resolution_project(&self, ctx: &Ctx, project: Option<(&str, &str)>) -> ServiceResult<Project> {
+    /// The project a resolution caller may read: an API key's own project (known without a
+    /// database read), or a project the signed-in user can view.
+    async fn resolution_project(&self, ctx: &Ctx, project: Option<(&str, &str)>) -> ServiceResult<ProjectId> {
         match (&ctx.caller, project) {
-            (Caller::ApiKey(key), None) => self
-                .store()
-                .project(key.project_id)
-                .await?
-                .ok_or_else(|| ServiceError::NotFound("project".into())),
+            (Caller::ApiKey(key), None) => Ok(key.project_id),
             (Caller::ApiKey(key), Some((org, slug))) => {
                 let p = self.project_by_slugs(org, slug).await?;
                 if p.id == key.project_id {
-                    Ok(p)
+                    Ok(p.id)
                 } else {
-                    Err(ServiceError::NotFound("project".into()))
+                    Err(ServiceError::NotFound(format!("project '{org}/{slug}'")))
                 }
             }
-            (Caller::User(_), Some((org, slug))) => {
-                Ok(self.authorize_project(ctx, org, slug, Permission::ProjectView).await?.0)
-            }
+            (Caller::User(_), Some((org, slug))) => Ok(self
+                .authorize_project(ctx, org, slug, Permission::ProjectView)
+                .await?
+                .0
+                .id),
             (Caller::User(_), None) => Err(ServiceError::validation("project", "name the project as ORG/PROJECT")),
             (Caller::System, _) => Err(ServiceError::Unauthenticated),
         }
@@ -131,7 +131,7 @@ impl Service {
         environment: Option<&str>,
     ) -> ServiceResult<(Arc<Snapshot>, String)> {
         let project = self.resolution_project(ctx, project).await?;
-        let snapshot = self.snapshot(project.id).await?;
+        let snapshot = self.snapshot(project).await?;
         let view = snapshot.environment(environment)?;
         Self::check_key_environment(ctx, view)?;
         let slug = view.environment.slug.as_str().to_owned();

@@ -293,3 +293,55 @@ both_backends!(credentials_are_never_audited_in_clear, async |h: &Harness| {
         ServiceError::Validation { .. }
     ));
 });
+
+both_backends!(
+    gateway_reads_come_from_memory_and_revocations_elsewhere_arrive_by_tick,
+    async |h: &Harness| {
+        let s = &h.service;
+        let (alice, ..) = setup(h).await;
+        let key = s.create_api_key(&alice, "acme", "chat", "gateway", &[]).await.unwrap();
+        let secret = secrecy::ExposeSecret::expose_secret(&key.secret).to_owned();
+        let gateway = s.authenticate_api_key(&secret, None).await.unwrap();
+        s.resolve_environment(&gateway, None, Some("staging")).await.unwrap();
+        let (hits_before, _) = s.resolution_cache_stats();
+        s.resolve_environment(&gateway, None, Some("staging")).await.unwrap();
+        assert_eq!(
+            s.resolution_cache_stats().0,
+            hits_before + 1,
+            "a second read is a cache hit"
+        );
+
+        // Another instance revokes the key, straight in the shared database.
+        let mut revoked = key.key.clone();
+        revoked.revoked_at = Some(slipway_service::Clock::now(&*h.clock));
+        s.store()
+            .commit(slipway_store::Commit {
+                chain_id: key.key.project_id.as_uuid(),
+                writes: vec![slipway_store::Write::RevokeApiKey {
+                    id: key.key.id,
+                    at: revoked.revoked_at.unwrap(),
+                }],
+                audit: slipway_domain::audit::AuditEntry {
+                    actor: slipway_domain::audit::Actor::System,
+                    action: "api_key.revoke".into(),
+                    target_kind: "api_key".into(),
+                    target_id: key.key.id.to_string(),
+                    before: None,
+                    after: None,
+                    request_id: None,
+                },
+                at: revoked.revoked_at.unwrap(),
+            })
+            .await
+            .unwrap();
+        assert!(
+            s.authenticate_api_key(&secret, None).await.is_ok(),
+            "still cached on this instance"
+        );
+        s.tick().await;
+        assert!(matches!(
+            s.authenticate_api_key(&secret, None).await.unwrap_err(),
+            ServiceError::Unauthenticated
+        ));
+    }
+);

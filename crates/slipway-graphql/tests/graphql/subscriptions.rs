@@ -6,7 +6,7 @@ use std::time::Duration;
 use futures_util::{FutureExt, StreamExt};
 use serde_json::json;
 
-use crate::harness::Harness;
+use crate::harness::{Harness, PUBLISH, prompt};
 
 const SUBSCRIBE: &str = r#"subscription {
   releaseUpdated(org: "acme", project: "chat") { state release { id origin state targetEnvironment { slug } } }
@@ -82,4 +82,39 @@ async fn a_stranger_cannot_subscribe() {
         .unwrap();
     let first = serde_json::to_value(&first).unwrap();
     assert_eq!(first["errors"][0]["extensions"]["code"], "UNAUTHENTICATED", "{first:#}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn environment_changes_are_filtered_by_environment() {
+    let h = Harness::start().await;
+    let (alice, _, dave) = h.acme().await;
+    let query = r#"subscription {
+      environmentChanged(org: "acme", project: "chat", environment: "staging") {
+        environment { slug pointers { version { number } } }
+        deployment { sequence release { origin } }
+      }
+    }"#;
+    let mut stream = h.schema.execute_stream(h.request(Some(&dave), query, json!({})));
+    assert!(stream.next().now_or_never().is_none(), "no event yet");
+
+    // A change to prod is not for this subscriber; the publish to staging is.
+    h.ok(
+        &alice,
+        r#"mutation { updateEnvironment(org: "acme", project: "chat", slug: "prod", input: { name: "Live" }) { name } }"#,
+        json!({}),
+    )
+    .await;
+    h.ok(&alice, PUBLISH, json!({"content": prompt("v2"), "to": ["staging"]}))
+        .await;
+
+    let event = tokio::time::timeout(Duration::from_secs(10), stream.next())
+        .await
+        .unwrap()
+        .unwrap();
+    let event = serde_json::to_value(&event).unwrap();
+    let change = &event["data"]["environmentChanged"];
+    assert_eq!(change["environment"]["slug"], "staging", "{event:#}");
+    assert_eq!(change["environment"]["pointers"][0]["version"]["number"], 2);
+    assert_eq!(change["deployment"]["sequence"], 2);
+    assert_eq!(change["deployment"]["release"]["origin"], "PUBLISH");
 }

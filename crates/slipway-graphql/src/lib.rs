@@ -9,11 +9,13 @@
 //! * Object types wrap domain values; lists are Relay connections (`first`/`after`,
 //!   `edges { cursor node }`, `pageInfo { hasNextPage endCursor }`); related values load through
 //!   per-request batch loaders.
-//! * Every error carries `extensions.code` from [`slipway_service::ServiceError::code`];
-//!   internal errors are masked and carry `extensions.requestId`.
+//! * Every error carries `extensions.code`: from [`slipway_service::ServiceError::code`] for
+//!   what the service refused (internal errors masked, with `extensions.requestId`), and
+//!   `GRAPHQL_PARSE_FAILED` / `GRAPHQL_VALIDATION_FAILED` for documents refused before running.
 //! * Depth, complexity and directive limits are set by [`SchemaOptions`]; introspection can be
 //!   switched off.
 
+mod codes;
 mod context;
 mod error;
 mod loaders;

@@ -3,6 +3,7 @@
 use async_graphql::{Data, Request, Schema};
 use slipway_service::{Ctx, Service};
 
+use crate::codes::DocumentErrorCodes;
 use crate::context::RequestState;
 use crate::mutation::MutationRoot;
 use crate::query::QueryRoot;
@@ -45,6 +46,7 @@ impl Default for SchemaOptions {
 pub fn build_schema(service: Service, options: SchemaOptions) -> AppSchema {
     let builder = Schema::build(QueryRoot, MutationRoot::default(), SubscriptionRoot)
         .data(service)
+        .extension(DocumentErrorCodes)
         .limit_depth(options.max_depth)
         .limit_complexity(options.max_complexity)
         .limit_directives(options.max_directives)

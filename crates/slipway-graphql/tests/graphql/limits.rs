@@ -22,6 +22,7 @@ async fn a_query_nested_too_deep_is_refused_before_it_runs() {
         .unwrap_or_default()
         .to_lowercase();
     assert!(message.contains("nested too deep"), "{response:#}");
+    assert_eq!(response["errors"][0]["extensions"]["code"], "GRAPHQL_VALIDATION_FAILED");
     assert!(response["data"].is_null(), "nothing ran: {response:#}");
 }
 
@@ -40,6 +41,25 @@ async fn a_query_too_complex_is_refused() {
         .unwrap_or_default()
         .to_lowercase();
     assert!(message.contains("complex"), "{response:#}");
+    assert_eq!(response["errors"][0]["extensions"]["code"], "GRAPHQL_VALIDATION_FAILED");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn documents_that_do_not_parse_or_validate_carry_a_code() {
+    let h = Harness::start().await;
+    let alice = h.user("alice").await;
+    let broken = h.error(Some(&alice), "{ viewer {", json!({})).await;
+    assert_eq!(broken["extensions"]["code"], "GRAPHQL_PARSE_FAILED");
+    let unknown = h.error(Some(&alice), "{ viewer { password } }", json!({})).await;
+    assert_eq!(unknown["extensions"]["code"], "GRAPHQL_VALIDATION_FAILED");
+    let bad_enum = h
+        .error(
+            Some(&alice),
+            r#"mutation { addMember(org: "a", project: "b", subject: "c", role: GOD) { role } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(bad_enum["extensions"]["code"], "GRAPHQL_VALIDATION_FAILED");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

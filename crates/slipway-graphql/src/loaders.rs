@@ -18,7 +18,7 @@ use slipway_domain::release::Release;
 use slipway_domain::{ReleaseId, Resource, ResourceId, User, UserId, Version, VersionId};
 use slipway_service::{Ctx, Service, ServiceError, ServiceResult};
 
-use crate::pagination::{MAX_FIRST, PageArgs, paged};
+use crate::pagination::{MAX_FIRST, PageArgs};
 use crate::scope::Scope;
 
 /// The loaders of one request.
@@ -130,7 +130,7 @@ impl Loader<UserId> for UserLoader {
         // The service has no batch read of users yet (reported); users are not secret inside a
         // project (authors and approvers are shown to every member), so read them through the
         // service's store handle until it has one.
-        let users = self.service.store().users(keys).await.map_err(ServiceError::from)?;
+        let users = self.service.users_by_ids(keys).await?;
         Ok(users.into_iter().map(|u| (u.id, u)).collect())
     }
 }
@@ -153,7 +153,9 @@ impl ResourceLoader {
         loop {
             let args = PageArgs::resume(MAX_FIRST.unsigned_abs(), after);
             let service = &self.0.service;
-            let page = paged!(args, |page| service.resources(ctx, &scope.org, &scope.project, page)).await?;
+            let page = service
+                .resources(ctx, &scope.org, &scope.project, args.page_request())
+                .await?;
             all.extend(page.items);
             match page.next_cursor {
                 Some(next) => after = Some(next),

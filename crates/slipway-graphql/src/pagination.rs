@@ -12,27 +12,6 @@ use slipway_service::ServiceResult;
 
 use crate::error::invalid;
 
-/// Calls a paginated use case with the store's page request for `$args` (a [`PageArgs`]):
-/// `paged!(args, |page| service.versions(…, page))`.
-///
-/// The service takes the store's `PageRequest` but does not re-export it, and this crate may not
-/// depend on the store, so the request's type is inferred from the call itself: the closure given
-/// to [`infer`] is never run.
-macro_rules! paged {
-    ($args:expr, |$page:ident| $call:expr) => {{
-        let mut $page = $crate::pagination::infer(|$page| $call);
-        $page.first = $args.fetch();
-        $page.after = $args.after();
-        $call
-    }};
-}
-pub(crate) use paged;
-
-/// A default value of the type `call` takes (see [`paged`]).
-pub(crate) fn infer<P: Default, R>(_call: impl FnOnce(P) -> R) -> P {
-    P::default()
-}
-
 /// The default page size.
 pub(crate) const DEFAULT_FIRST: i32 = 20;
 /// The largest page size (the store's limit).
@@ -103,6 +82,14 @@ impl PageArgs {
     /// How many items to ask the store for (the skipped ones included, at most 100).
     pub fn fetch(&self) -> u32 {
         (self.skip + self.first).min(MAX_FIRST.unsigned_abs())
+    }
+
+    /// The store page to ask for.
+    pub fn page_request(&self) -> slipway_service::PageRequest {
+        slipway_service::PageRequest {
+            first: self.fetch(),
+            after: self.after(),
+        }
     }
 
     /// The store cursor to read after.

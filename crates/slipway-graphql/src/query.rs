@@ -13,7 +13,7 @@ use slipway_service::ServiceError;
 
 use crate::context::use_case;
 use crate::error::{GqlResult, invalid};
-use crate::pagination::{PageArgs, complexity, paged};
+use crate::pagination::{PageArgs, complexity};
 use crate::scope::Scope;
 use crate::types::audit::AuditEvent;
 use crate::types::enums::ResourceKind;
@@ -154,7 +154,8 @@ impl QueryRoot {
     ) -> async_graphql::Result<Connection<String, AuditEvent>> {
         let (service, caller) = use_case(ctx)?;
         let args = PageArgs::parse(first, after).gql(ctx)?;
-        let page = paged!(args, |page| service.audit_log(caller, &org, &project, page))
+        let page = service
+            .audit_log(caller, &org, &project, args.page_request())
             .await
             .gql(ctx)?;
         Ok(args.connection(page.items, page.next_cursor, AuditEvent))

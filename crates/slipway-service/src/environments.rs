@@ -246,6 +246,13 @@ impl Service {
             Some(json!(order)),
         )
         .await?;
+        for env in environments.all() {
+            self.events().send(Event::EnvironmentChanged {
+                project_id: project.id,
+                environment_id: env.id,
+                deployment_id: None,
+            });
+        }
         Ok(environments)
     }
 
@@ -342,6 +349,11 @@ impl Service {
             None,
         )
         .await?;
+        self.events().send(Event::EnvironmentChanged {
+            project_id: project.id,
+            environment_id: removed.id,
+            deployment_id: None,
+        });
         Ok(removed)
     }
 }

@@ -15,7 +15,6 @@ mod cache;
 pub mod clock;
 mod context;
 mod credentials;
-pub use credentials::CredentialInfo;
 pub mod diff;
 pub mod environments;
 mod error;
@@ -39,8 +38,11 @@ use uuid::Uuid;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use context::{Caller, Ctx};
+pub use credentials::CredentialInfo;
 pub use error::{ServiceError, ServiceResult};
 pub use events::{Event, Events};
+/// Pagination types of the lists the service returns.
+pub use slipway_store::{Page, PageRequest};
 
 use cache::SnapshotCache;
 

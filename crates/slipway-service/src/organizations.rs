@@ -323,3 +323,14 @@ impl Service {
         Ok(organization)
     }
 }
+
+impl Service {
+    /// Users by id, for loaders (no authorization: callers pass ids they obtained through an
+    /// authorized read; only public profile fields are returned).
+    ///
+    /// # Errors
+    /// Store failures.
+    pub async fn users_by_ids(&self, ids: &[slipway_domain::UserId]) -> ServiceResult<Vec<User>> {
+        Ok(self.store().users(ids).await?)
+    }
+}

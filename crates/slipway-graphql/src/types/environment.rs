@@ -13,7 +13,7 @@ use super::policy::PromotionPolicy;
 use super::resource::{Resource, Version};
 use crate::context::{service, use_case};
 use crate::error::GqlResult;
-use crate::pagination::{PageArgs, complexity, paged};
+use crate::pagination::{PageArgs, complexity};
 use crate::scope::Scope;
 
 /// A named deployment target inside a project: a set of pointers selecting one version of each
@@ -132,7 +132,8 @@ impl Environment {
         let (service, caller) = use_case(ctx)?;
         let args = PageArgs::parse(first, after).gql(ctx)?;
         let (org, project, slug) = (&self.scope.org, &self.scope.project, self.env.slug.as_str());
-        let page = paged!(args, |page| service.deployments(caller, org, project, slug, page))
+        let page = service
+            .deployments(caller, org, project, slug, args.page_request())
             .await
             .gql(ctx)?;
         Ok(args.connection(page.items, page.next_cursor, |d| {

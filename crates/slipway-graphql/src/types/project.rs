@@ -17,7 +17,7 @@ use super::release::Release;
 use super::resource::Resource;
 use crate::context::use_case;
 use crate::error::GqlResult;
-use crate::pagination::{PageArgs, complexity, paged};
+use crate::pagination::{PageArgs, complexity};
 use crate::scope::Scope;
 
 /// A project: owns environments, resources, releases and the audit log. Addressed by its
@@ -118,7 +118,8 @@ impl Project {
         let (service, caller) = use_case(ctx)?;
         let (org, slug) = self.slugs();
         let args = PageArgs::parse(first, after).gql(ctx)?;
-        let page = paged!(args, |page| service.resources(caller, org, slug, page))
+        let page = service
+            .resources(caller, org, slug, args.page_request())
             .await
             .gql(ctx)?;
         Ok(args.connection(page.items, page.next_cursor, |r| {
@@ -154,7 +155,8 @@ impl Project {
             environment,
             states: states.into_iter().map(Into::into).collect(),
         };
-        let page = paged!(args, |page| service.releases(caller, org, slug, filter.clone(), page))
+        let page = service
+            .releases(caller, org, slug, filter.clone(), args.page_request())
             .await
             .gql(ctx)?;
         Ok(args.connection(page.items, page.next_cursor, |r| {

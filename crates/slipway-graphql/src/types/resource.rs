@@ -15,7 +15,7 @@ use super::release::Release;
 use super::{gql_id, load_user};
 use crate::context::use_case;
 use crate::error::GqlResult;
-use crate::pagination::{MAX_FIRST, PageArgs, complexity, paged};
+use crate::pagination::{MAX_FIRST, PageArgs, complexity};
 use crate::scope::Scope;
 
 /// A prompt, routing rule or provider of a project, identified by kind and key.
@@ -45,7 +45,7 @@ impl Resource {
         let mut after = None;
         loop {
             let args = PageArgs::resume(MAX_FIRST.unsigned_abs(), after);
-            let page = paged!(args, |page| service.resources(caller, org, project, page)).await?;
+            let page = service.resources(caller, org, project, args.page_request()).await?;
             if let Some(found) = page.items.into_iter().find(|r| r.kind == kind && r.key.as_str() == key) {
                 return Ok(found);
             }
@@ -92,7 +92,8 @@ impl Resource {
         let args = PageArgs::parse(first, after).gql(ctx)?;
         let (org, project) = (&self.scope.org, &self.scope.project);
         let (kind, key) = (self.resource.kind, self.resource.key.as_str());
-        let page = paged!(args, |page| service.versions(caller, org, project, kind, key, page))
+        let page = service
+            .versions(caller, org, project, kind, key, args.page_request())
             .await
             .gql(ctx)?;
         Ok(args.connection(page.items, page.next_cursor, |v| Version(Arc::new(v))))
@@ -104,7 +105,8 @@ impl Resource {
         let (org, project) = (&self.scope.org, &self.scope.project);
         let (kind, key) = (self.resource.kind, self.resource.key.as_str());
         let args = PageArgs::resume(1, None);
-        let page = paged!(args, |page| service.versions(caller, org, project, kind, key, page))
+        let page = service
+            .versions(caller, org, project, kind, key, args.page_request())
             .await
             .gql(ctx)?;
         Ok(page.items.into_iter().next().map(|v| Version(Arc::new(v))))

@@ -101,5 +101,8 @@ pub fn schema(check: bool) -> Result<()> {
 
 /// The benchmarks (release build; they print numbers, they do not assert on them).
 pub fn bench() -> Result<()> {
-    run("cargo", &["bench", "--workspace", "--locked"])
+    run(
+        "cargo",
+        &["bench", "--locked", "-p", "slipway-service", "--bench", "resolution"],
+    )
 }

@@ -68,37 +68,13 @@ pub async fn spawn_app_on(db: Db) -> Option<TestApp> {
     if db == Db::Postgres {
         let base = postgres_base()?;
         let name = format!("slipway_e2e_{}", uuid::Uuid::now_v7().simple());
-        psql(&base, &format!("CREATE DATABASE {name}"));
-        settings.database_url = database_url(&base, &name);
+        slipway_store::testing::create_database(&base, &name).await.unwrap();
+        settings.database_url = slipway_store::testing::database_url(&base, &name);
         let mut app = spawn_with(settings, Some(dir)).await;
         app.postgres = Some((base, name));
         return Some(app);
     }
     Some(spawn_with(settings, Some(dir)).await)
-}
-
-/// Runs one SQL statement with `psql` (the PostgreSQL client the CI machine has), so that the
-/// tests need no database driver of their own.
-fn psql(url: &str, sql: &str) {
-    let output = std::process::Command::new("psql")
-        .args([url, "-v", "ON_ERROR_STOP=1", "-q", "-c", sql])
-        .output()
-        .expect("psql is installed");
-    assert!(
-        output.status.success(),
-        "{sql}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
-
-/// `base` with its database name replaced by `name`.
-fn database_url(base: &str, name: &str) -> String {
-    let (without_query, query) = base.split_once('?').map_or((base, None), |(b, q)| (b, Some(q)));
-    let prefix = without_query.rsplit_once('/').map_or(without_query, |(p, _)| p);
-    match query {
-        Some(q) => format!("{prefix}/{name}?{q}"),
-        None => format!("{prefix}/{name}"),
-    }
 }
 
 /// Starts a server with `settings` (keeping `dir` alive as long as the app).
@@ -190,7 +166,7 @@ impl TestApp {
         let postgres = self.postgres.take();
         self.stop().await;
         if let Some((base, name)) = postgres {
-            psql(&base, &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+            let _ = slipway_store::testing::drop_database(&base, &name).await;
         }
     }
 

@@ -2,7 +2,7 @@
 //! directory, or (when `SLIPWAY_TEST_DATABASE_URL` is set) a new PostgreSQL database created for
 //! the test and dropped after it.
 
-use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use sea_orm::{Database, DatabaseConnection};
 use slipway_store::{ConnectOptions, Store};
 
 /// The variable naming a PostgreSQL server the suite may create databases on.
@@ -35,12 +35,8 @@ impl TestDb {
         match self.cleanup {
             Cleanup::Sqlite(_dir) => {}
             Cleanup::Postgres { admin_url, name } => {
-                let admin = Database::connect(admin_url.as_str()).await.expect("admin connection");
                 // Best effort: a leftover database is harmless.
-                let _ = admin
-                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                    .await;
-                let _ = admin.close().await;
+                let _ = slipway_store::testing::drop_database(&admin_url, &name).await;
             }
         }
     }
@@ -66,33 +62,14 @@ pub async fn sqlite() -> TestDb {
     }
 }
 
-/// `url` with its database name replaced by `name`.
-fn with_database(url: &str, name: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((b, q)) => (b, Some(q)),
-        None => (url, None),
-    };
-    let scheme_end = base.find("://").map_or(0, |i| i + 3);
-    let host_end = base[scheme_end..].find('/').map_or(base.len(), |i| scheme_end + i);
-    let mut out = format!("{}/{name}", &base[..host_end]);
-    if let Some(q) = query {
-        out.push('?');
-        out.push_str(q);
-    }
-    out
-}
-
 /// A fresh PostgreSQL database, or `None` when the suite has no server to use.
 pub async fn postgres() -> Option<TestDb> {
     let admin_url = std::env::var(PG_ENV).ok().filter(|u| !u.is_empty())?;
     let name = format!("slipway_test_{}", uuid::Uuid::new_v4().simple());
-    let admin = Database::connect(admin_url.as_str()).await.expect("admin connection");
-    admin
-        .execute_unprepared(&format!("CREATE DATABASE {name}"))
+    slipway_store::testing::create_database(&admin_url, &name)
         .await
         .expect("create test database");
-    admin.close().await.expect("close admin");
-    let url = with_database(&admin_url, &name);
+    let url = slipway_store::testing::database_url(&admin_url, &name);
     let store = Store::connect(
         &url,
         ConnectOptions {
@@ -134,17 +111,4 @@ macro_rules! contract {
             }
         }
     )*};
-}
-
-#[test]
-fn database_urls_are_rewritten() {
-    assert_eq!(
-        with_database("postgres://postgres@127.0.0.1:5432/test", "x"),
-        "postgres://postgres@127.0.0.1:5432/x"
-    );
-    assert_eq!(
-        with_database("postgres://u:p@h/test?sslmode=disable", "x"),
-        "postgres://u:p@h/x?sslmode=disable"
-    );
-    assert_eq!(with_database("postgres://u@h", "x"), "postgres://u@h/x");
 }

@@ -44,6 +44,8 @@ struct Watcher {
 impl Watcher {
     /// Resolves the watched environment again: `Some((body, etag))` when it serves something new.
     async fn current(&self) -> Result<Option<(Arc<str>, Arc<str>)>, ServiceError> {
+        // A key revoked while the stream is open gets nothing more.
+        self.state.service.recheck_caller(&self.ctx).await?;
         let project = self.project.as_ref().map(|(o, p)| (o.as_str(), p.as_str()));
         let (snapshot, slug) = self
             .state

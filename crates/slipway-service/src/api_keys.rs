@@ -164,6 +164,31 @@ impl Service {
         })
     }
 
+    /// Checks that a long-lived caller (a watch stream, a subscription) is still allowed: an API
+    /// key must not have been revoked since it authenticated. Cheap while the key is cached; a
+    /// revoked key leaves the cache at once here, or at the next tick when revoked elsewhere.
+    ///
+    /// # Errors
+    /// Unauthenticated for a revoked or deleted key.
+    pub async fn recheck_caller(&self, ctx: &Ctx) -> ServiceResult<()> {
+        let Caller::ApiKey(key) = &ctx.caller else {
+            return Ok(());
+        };
+        if self.inner.keys.contains_id(key.id) {
+            return Ok(());
+        }
+        let current = self
+            .store()
+            .api_keys(key.project_id)
+            .await?
+            .into_iter()
+            .find(|k| k.id == key.id);
+        match current {
+            Some(k) if k.revoked_at.is_none() => Ok(()),
+            _ => Err(ServiceError::Unauthenticated),
+        }
+    }
+
     /// Re-reads every cached API key, dropping revoked and deleted ones (run by the background
     /// tick, so revocations made on other instances take effect here too). Returns how many were
     /// dropped.

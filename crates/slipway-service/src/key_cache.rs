@@ -45,6 +45,14 @@ impl ApiKeyCache {
             .retain(|_, k| k.id != id);
     }
 
+    pub(crate) fn contains_id(&self, id: ApiKeyId) -> bool {
+        self.map
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .values()
+            .any(|k| k.id == id)
+    }
+
     pub(crate) fn hashes(&self) -> Vec<String> {
         self.map
             .read()

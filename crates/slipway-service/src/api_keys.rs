@@ -128,6 +128,7 @@ impl Service {
     ///
     /// # Errors
     /// Permission.
+    #[instrument(skip_all)]
     pub async fn api_keys(&self, ctx: &Ctx, org: &str, project: &str) -> ServiceResult<Vec<ApiKey>> {
         let (project, _) = self
             .authorize_project(ctx, org, project, Permission::ProjectManageMembers)
@@ -139,6 +140,7 @@ impl Service {
     ///
     /// # Errors
     /// Unauthenticated for a malformed, unknown or revoked key (one answer for all three).
+    #[instrument(level = "debug", skip_all)]
     pub async fn authenticate_api_key(&self, presented: &str, request_id: Option<String>) -> ServiceResult<Ctx> {
         let hash = hash_api_key(presented).ok_or(ServiceError::Unauthenticated)?;
         let key = match self.inner.keys.get(&hash) {
@@ -170,6 +172,7 @@ impl Service {
     ///
     /// # Errors
     /// Unauthenticated for a revoked or deleted key.
+    #[instrument(level = "debug", skip_all)]
     pub async fn recheck_caller(&self, ctx: &Ctx) -> ServiceResult<()> {
         let Caller::ApiKey(key) = &ctx.caller else {
             return Ok(());
@@ -192,6 +195,7 @@ impl Service {
     /// Re-reads every cached API key, dropping revoked and deleted ones (run by the background
     /// tick, so revocations made on other instances take effect here too). Returns how many were
     /// dropped.
+    #[instrument(skip_all)]
     pub async fn refresh_api_keys(&self) -> usize {
         let mut dropped = 0;
         for hash in self.inner.keys.hashes() {

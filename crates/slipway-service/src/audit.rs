@@ -5,12 +5,14 @@ use slipway_domain::{Permission, ProjectId};
 use slipway_store::{Page, PageRequest};
 
 use crate::{Ctx, Service, ServiceError, ServiceResult};
+use tracing::instrument;
 
 impl Service {
     /// A project's audit events, newest first.
     ///
     /// # Errors
     /// Not-found without `project:view`; a bad cursor.
+    #[instrument(skip_all)]
     pub async fn audit_log(
         &self,
         ctx: &Ctx,
@@ -29,6 +31,7 @@ impl Service {
     ///
     /// # Errors
     /// Unknown project; store failures.
+    #[instrument(skip_all)]
     pub async fn verify_audit(&self, org: &str, project: &str) -> ServiceResult<Result<u64, ChainBreak>> {
         let project = self.project_by_slugs(org, project).await?;
         self.verify_audit_chain(project.id).await
@@ -38,6 +41,7 @@ impl Service {
     ///
     /// # Errors
     /// Store failures.
+    #[instrument(skip_all)]
     pub async fn verify_audit_chain(&self, project: ProjectId) -> ServiceResult<Result<u64, ChainBreak>> {
         let events = self
             .store()

@@ -9,6 +9,7 @@ use tokio::task::JoinHandle;
 
 use crate::releases::Action;
 use crate::{Ctx, Service};
+use tracing::instrument;
 
 /// What one tick did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -23,6 +24,7 @@ pub struct TickReport {
 
 impl Service {
     /// Re-checks every open release once, and every cached snapshot's revision.
+    #[instrument(skip_all)]
     pub async fn tick(&self) -> TickReport {
         let mut report = TickReport::default();
         match self.store().open_releases().await {

@@ -7,6 +7,7 @@ use slipway_domain::resource::{ResourceKind, VersionNumber};
 use slipway_domain::{Permission, Resource, ResourceId, Version, VersionId};
 
 use crate::{Ctx, Service, ServiceError, ServiceResult};
+use tracing::instrument;
 
 /// How one resource differs between two environments.
 #[derive(Debug, Clone)]
@@ -73,6 +74,7 @@ impl Service {
     ///
     /// # Errors
     /// Not-found for an unknown environment or without `project:view`.
+    #[instrument(skip_all)]
     pub async fn diff_environments(
         &self,
         ctx: &Ctx,
@@ -130,6 +132,7 @@ impl Service {
     /// # Errors
     /// Unknown resource or version; not-found without `project:view`.
     #[allow(clippy::too_many_arguments)]
+    #[instrument(skip_all)]
     pub async fn diff_versions(
         &self,
         ctx: &Ctx,

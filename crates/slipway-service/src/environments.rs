@@ -73,6 +73,7 @@ impl Service {
     ///
     /// # Errors
     /// Not-found without `project:view`.
+    #[instrument(skip_all)]
     pub async fn environments(&self, ctx: &Ctx, org: &str, project: &str) -> ServiceResult<(Project, Environments)> {
         let (project, _) = self
             .authorize_project(ctx, org, project, Permission::ProjectView)
@@ -85,6 +86,7 @@ impl Service {
     ///
     /// # Errors
     /// Not-found for an unknown slug or without `project:view`.
+    #[instrument(skip_all)]
     pub async fn environment(
         &self,
         ctx: &Ctx,

@@ -18,6 +18,7 @@ impl Service {
     ///
     /// # Errors
     /// An empty or oversized subject; store failures.
+    #[instrument(skip_all)]
     pub async fn user_for_subject(
         &self,
         subject: &str,
@@ -75,6 +76,7 @@ impl Service {
     ///
     /// # Errors
     /// Not-found when it does not exist or the caller is not a member.
+    #[instrument(skip_all)]
     pub async fn organization(&self, ctx: &Ctx, slug: &str) -> ServiceResult<Organization> {
         let user = Self::signed_in(ctx)?;
         let not_found = || ServiceError::NotFound(format!("organization '{slug}'"));
@@ -92,6 +94,7 @@ impl Service {
     ///
     /// # Errors
     /// Store failures.
+    #[instrument(skip_all)]
     pub async fn my_organizations(&self, ctx: &Ctx) -> ServiceResult<Vec<Organization>> {
         let user = Self::signed_in(ctx)?;
         Ok(self.store().organizations_of_user(user.id).await?)
@@ -101,6 +104,7 @@ impl Service {
     ///
     /// # Errors
     /// Store failures.
+    #[instrument(skip_all)]
     pub async fn projects(&self, ctx: &Ctx, organization: &Organization) -> ServiceResult<Vec<Project>> {
         let mut visible = Vec::new();
         for project in self.store().projects_of_organization(organization.id).await? {
@@ -163,6 +167,7 @@ impl Service {
     ///
     /// # Errors
     /// Not-found when it does not exist or the caller cannot view it.
+    #[instrument(skip_all)]
     pub async fn project(&self, ctx: &Ctx, org: &str, slug: &str) -> ServiceResult<(Project, Role)> {
         self.authorize_project(ctx, org, slug, Permission::ProjectView).await
     }
@@ -267,6 +272,7 @@ impl Service {
     ///
     /// # Errors
     /// Not-found without `project:view`.
+    #[instrument(skip_all)]
     pub async fn members(&self, ctx: &Ctx, org: &str, project: &str) -> ServiceResult<Vec<(Membership, Option<User>)>> {
         let (project, _) = self
             .authorize_project(ctx, org, project, Permission::ProjectView)
@@ -330,6 +336,7 @@ impl Service {
     ///
     /// # Errors
     /// Store failures.
+    #[instrument(level = "debug", skip_all)]
     pub async fn users_by_ids(&self, ids: &[slipway_domain::UserId]) -> ServiceResult<Vec<User>> {
         Ok(self.store().users(ids).await?)
     }

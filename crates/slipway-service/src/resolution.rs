@@ -21,6 +21,7 @@ impl Service {
     ///
     /// # Errors
     /// The store fails while building it.
+    #[instrument(level = "debug", skip_all)]
     pub async fn snapshot(&self, project: ProjectId) -> ServiceResult<Arc<Snapshot>> {
         if let Some(s) = self.inner.cache.get(project) {
             self.inner.stats.hit();
@@ -39,6 +40,7 @@ impl Service {
     /// instance announced one) and announces every environment whose answer changed. A failure
     /// is logged and drops the cached snapshot, so the next read rebuilds it instead of serving a
     /// stale answer.
+    #[instrument(skip_all)]
     pub async fn refresh_snapshot(&self, project: ProjectId) {
         let built = match self.store().snapshot(project).await {
             Ok(data) => Snapshot::build(data),
@@ -69,6 +71,7 @@ impl Service {
 
     /// The safety net for several instances: rebuilds every cached snapshot whose project's
     /// serving revision moved in the database. Returns how many were rebuilt.
+    #[instrument(skip_all)]
     pub async fn check_revisions(&self) -> usize {
         let mut rebuilt = 0;
         for (project, revision) in self.inner.cache.revisions() {
@@ -142,6 +145,7 @@ impl Service {
     ///
     /// # Errors
     /// As [`Service::resolve_environment`], and not-found when nothing serves the resource.
+    #[instrument(level = "debug", skip_all)]
     pub async fn resolve_resource(
         &self,
         ctx: &Ctx,

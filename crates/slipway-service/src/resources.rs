@@ -263,6 +263,7 @@ impl Service {
     ///
     /// # Errors
     /// Not-found without `project:view`; a bad cursor.
+    #[instrument(skip_all)]
     pub async fn resources(
         &self,
         ctx: &Ctx,
@@ -280,6 +281,7 @@ impl Service {
     ///
     /// # Errors
     /// Not-found for an unknown resource or without `project:view`; a bad cursor.
+    #[instrument(skip_all)]
     pub async fn versions(
         &self,
         ctx: &Ctx,
@@ -301,6 +303,7 @@ impl Service {
     ///
     /// # Errors
     /// Store failures.
+    #[instrument(level = "debug", skip_all)]
     pub async fn versions_by_ids(&self, ids: &[VersionId]) -> ServiceResult<Vec<Version>> {
         Ok(self.store().versions_by_ids(ids).await?)
     }

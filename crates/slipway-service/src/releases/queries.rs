@@ -6,6 +6,7 @@ use slipway_domain::{DeploymentId, Permission, ReleaseId};
 use slipway_store::{Page, PageRequest, ReleaseFilter};
 
 use crate::{Ctx, Service, ServiceError, ServiceResult};
+use tracing::instrument;
 
 /// Which releases to list.
 #[derive(Debug, Clone, Default)]
@@ -21,6 +22,7 @@ impl Service {
     ///
     /// # Errors
     /// Not-found when unknown or invisible.
+    #[instrument(skip_all)]
     pub async fn release(&self, ctx: &Ctx, id: ReleaseId) -> ServiceResult<Release> {
         Ok(self.visible_release(ctx, id).await?.0)
     }
@@ -29,6 +31,7 @@ impl Service {
     ///
     /// # Errors
     /// Not-found without `project:view`; an unknown environment; a bad cursor.
+    #[instrument(skip_all)]
     pub async fn releases(
         &self,
         ctx: &Ctx,
@@ -68,6 +71,7 @@ impl Service {
     ///
     /// # Errors
     /// Not-found without `project:view` or for an unknown environment; a bad cursor.
+    #[instrument(skip_all)]
     pub async fn deployments(
         &self,
         ctx: &Ctx,
@@ -84,6 +88,7 @@ impl Service {
     ///
     /// # Errors
     /// Not-found when unknown or invisible.
+    #[instrument(skip_all)]
     pub async fn deployment(&self, ctx: &Ctx, org: &str, project: &str, id: DeploymentId) -> ServiceResult<Deployment> {
         let (project, _) = self
             .authorize_project(ctx, org, project, Permission::ProjectView)

@@ -367,3 +367,43 @@ both_backends!(
         assert_eq!(s.verify_audit_chain(project.id).await.unwrap(), Ok(7));
     }
 );
+
+both_backends!(concurrent_approvals_are_never_lost, async |h: &Harness| {
+    let s = &h.service;
+    let (alice, ..) = setup(h).await;
+    let approvers = ["ann", "ben", "cat", "dan", "eve", "fay"];
+    for who in approvers {
+        s.add_member(&alice, "acme", "chat", who, Role::Approver).await.unwrap();
+    }
+    let policy = PolicyInput {
+        required_approvals: 6,
+        ..PolicyInput::default()
+    };
+    s.set_promotion_policy(&alice, "acme", "chat", "prod", policy)
+        .await
+        .unwrap();
+    let release = s
+        .promote(&alice, "acme", "chat", "staging", "prod", None, "", None)
+        .await
+        .unwrap();
+    let mut tasks = Vec::new();
+    for who in approvers {
+        let ctx = h.user(who).await;
+        let service = s.clone();
+        let id = release.id();
+        tasks.push(tokio::spawn(async move {
+            service.act_on_release(&ctx, id, Action::Approve).await
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap().unwrap();
+    }
+    let release = s.release(&alice, release.id()).await.unwrap();
+    assert_eq!(release.parts().approvals.len(), 6, "every approval was kept");
+    assert_eq!(
+        release.state(),
+        ReleaseState::Deployed,
+        "the sixth approval deployed it without waiting for a tick"
+    );
+    assert_eq!(served(h, &alice, Some("prod")).await, Some(1));
+});

@@ -56,6 +56,23 @@ pub(super) async fn update(tx: &DatabaseTransaction, value: &Release, expected: 
             StoreError::NotFound("release")
         }));
     }
+    // The state check alone would let two concurrent approvals of a pending release both pass,
+    // and the second would erase the first: every approval already stored must still be in the
+    // release being written, else someone else changed it meanwhile. (On PostgreSQL the UPDATE
+    // above holds the row lock, so this read sees every approval committed before it.)
+    let stored = release_approval::Entity::find()
+        .filter(release_approval::Column::ReleaseId.eq(row.id))
+        .all(tx)
+        .await?;
+    let kept = value
+        .parts()
+        .approvals
+        .iter()
+        .map(|a| a.user.as_uuid())
+        .collect::<Vec<_>>();
+    if stored.iter().any(|a| !kept.contains(&a.user_id)) {
+        return Err(TxError::Fail(StoreError::Conflict(ConflictKind::ReleaseChanged)));
+    }
     release_approval::Entity::delete_many()
         .filter(release_approval::Column::ReleaseId.eq(row.id))
         .exec(tx)

@@ -4,7 +4,7 @@ use serde_json::{Value, json};
 use slipway_domain::environment::{Environment, EnvironmentPatch, Environments, NewEnvironment, RoleChange};
 use slipway_domain::slug::EnvironmentSlug;
 use slipway_domain::text::{Color, Description, Name};
-use slipway_domain::{EnvironmentId, Permission, Project};
+use slipway_domain::{EnvironmentId, Permission, Project, ProjectId};
 use slipway_store::Write;
 use tracing::instrument;
 use uuid::Uuid;
@@ -102,10 +102,21 @@ impl Service {
         Ok((project, env))
     }
 
+    /// A project's environments for a read-modify-write change, with the guard that makes the
+    /// change fail (CONFLICT, nothing written) if anything changed them in between.
+    pub(crate) async fn environments_for_change(&self, project: ProjectId) -> ServiceResult<(Environments, Write)> {
+        // The revision is read first: if the environments change after it, the guard fails.
+        let revision = self.store().serving_revision(project).await?;
+        let environments = self.store().environments(project).await?;
+        Ok((environments, Write::ExpectServingRevision { project, revision }))
+    }
+
+    #[allow(clippy::too_many_arguments)]
     async fn save_environments(
         &self,
         ctx: &Ctx,
         project: &Project,
+        guard: Write,
         writes: Vec<Write>,
         action: &str,
         target: &str,
@@ -113,6 +124,7 @@ impl Service {
         after: Option<Value>,
     ) -> ServiceResult<()> {
         let audit = Self::entry(ctx, action, "environment", target, before, after);
+        let writes = std::iter::once(guard).chain(writes).collect();
         self.commit(project.id.as_uuid(), Some(project.id), writes, audit)
             .await?;
         Ok(())
@@ -146,12 +158,13 @@ impl Service {
             .organization(project.organization_id)
             .await?
             .and_then(|o| o.environment_quota);
-        let mut environments = self.store().environments(project.id).await?;
+        let (mut environments, guard) = self.environments_for_change(project.id).await?;
         let id = EnvironmentId::from_uuid(Uuid::now_v7());
         let env = environments.create(id, new, quota, self.now())?.clone();
         self.save_environments(
             ctx,
             &project,
+            guard,
             vec![Write::InsertEnvironment(env.clone())],
             "environment.create",
             env.slug.as_str(),
@@ -188,13 +201,14 @@ impl Service {
             description: update.description.as_deref().map(Description::parse).transpose()?,
             color: update.color.as_deref().map(Color::parse).transpose()?,
         };
-        let mut environments = self.store().environments(project.id).await?;
+        let (mut environments, guard) = self.environments_for_change(project.id).await?;
         let id = lookup(&environments, slug)?;
         let before = environments.get(id).map(summary);
         let env = environments.update(id, patch)?.clone();
         self.save_environments(
             ctx,
             &project,
+            guard,
             vec![Write::SaveEnvironments(vec![env.clone()])],
             "environment.update",
             slug,
@@ -225,7 +239,7 @@ impl Service {
         let (project, _) = self
             .authorize_project(ctx, org, project, Permission::ProjectManageEnvironments)
             .await?;
-        let mut environments = self.store().environments(project.id).await?;
+        let (mut environments, guard) = self.environments_for_change(project.id).await?;
         let before: Vec<&str> = environments.all().iter().map(|e| e.slug.as_str()).collect();
         let before = json!(before);
         let ids = order
@@ -241,6 +255,7 @@ impl Service {
         self.save_environments(
             ctx,
             &project,
+            guard,
             vec![Write::SaveEnvironments(environments.all().to_vec())],
             "environment.reorder",
             "*",
@@ -281,7 +296,7 @@ impl Service {
             input.gateway_fallback.is_some(),
         );
         slipway_auth::require_all(Some(role), needed).map_err(|d| Self::denied(d, || format!("project '{org}'")))?;
-        let mut environments = self.store().environments(project.id).await?;
+        let (mut environments, guard) = self.environments_for_change(project.id).await?;
         let change = RoleChange {
             default_publish_target: input
                 .default_publish_target
@@ -305,6 +320,7 @@ impl Service {
         self.save_environments(
             ctx,
             &project,
+            guard,
             vec![Write::SaveEnvironments(environments.all().to_vec())],
             "environment.set_roles",
             "*",
@@ -338,12 +354,13 @@ impl Service {
         let (project, _) = self
             .authorize_project(ctx, org, project, Permission::ProjectManageEnvironments)
             .await?;
-        let mut environments = self.store().environments(project.id).await?;
+        let (mut environments, guard) = self.environments_for_change(project.id).await?;
         let id = lookup(&environments, slug)?;
         let removed = environments.delete(id)?;
         self.save_environments(
             ctx,
             &project,
+            guard,
             vec![Write::DeleteEnvironment(id)],
             "environment.delete",
             slug,

@@ -82,7 +82,7 @@ impl Service {
         let (project, _) = self
             .authorize_project(ctx, org, project, Permission::ProjectManagePolicies)
             .await?;
-        let mut environments = self.store().environments(project.id).await?;
+        let (mut environments, guard) = self.environments_for_change(project.id).await?;
         let env = environments
             .by_slug(slug)
             .cloned()
@@ -126,7 +126,7 @@ impl Service {
         self.commit(
             project.id.as_uuid(),
             Some(project.id),
-            vec![Write::SaveEnvironments(vec![updated])],
+            vec![guard, Write::SaveEnvironments(vec![updated])],
             audit,
         )
         .await?;

@@ -32,6 +32,9 @@ pub enum ConflictKind {
     /// The environment is a system environment and cannot be deleted.
     #[error("system environments cannot be deleted")]
     SystemEnvironment,
+    /// What the commit was planned on changed meanwhile (the project's serving revision moved).
+    #[error("the project changed concurrently; try again")]
+    Stale,
     /// The database refused to change rows that never change (versions, audit events).
     #[error("{0} cannot be changed")]
     Immutable(&'static str),

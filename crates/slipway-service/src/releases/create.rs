@@ -95,7 +95,10 @@ impl Service {
             None => None,
         };
         let mut last_conflict = None;
-        for _ in 0..MAX_ATTEMPTS {
+        for attempt in 0..MAX_ATTEMPTS {
+            if attempt > 0 {
+                super::backoff(attempt).await;
+            }
             let now = self.now();
             let state = self.store().project_state(project.id).await?;
             let env = state

@@ -12,4 +12,12 @@ pub use queries::ReleaseFilterInput;
 pub use transition::Action;
 
 /// How many times a use case re-reads and retries when a concurrent commit got there first.
-pub(crate) const MAX_ATTEMPTS: usize = 5;
+/// Every round of racing writers has a winner, so this bounds how many may race on one release.
+pub(crate) const MAX_ATTEMPTS: usize = 12;
+
+/// A short, jittered pause before retrying, so that racing writers spread out.
+pub(crate) async fn backoff(attempt: usize) {
+    let base = 2_u64 << attempt.min(5);
+    let jitter = u64::from(uuid::Uuid::new_v4().as_bytes()[0] % 8);
+    tokio::time::sleep(std::time::Duration::from_millis(base + jitter)).await;
+}

@@ -107,7 +107,10 @@ impl Service {
             _ => None,
         };
         let mut last = None;
-        for _ in 0..MAX_ATTEMPTS {
+        for attempt in 0..MAX_ATTEMPTS {
+            if attempt > 0 {
+                super::backoff(attempt).await;
+            }
             let now = self.now();
             let (mut release, project, _) = self.visible_release(ctx, id).await?;
             let original = release.clone();

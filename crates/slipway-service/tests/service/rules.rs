@@ -345,3 +345,48 @@ both_backends!(
         ));
     }
 );
+
+both_backends!(
+    concurrent_environment_edits_never_break_the_role_invariants,
+    async |h: &Harness| {
+        let s = &h.service;
+        let (alice, ..) = setup(h).await;
+        let mut tasks = Vec::new();
+        for i in 0..24 {
+            let (service, ctx) = (s.clone(), alice.clone());
+            tasks.push(tokio::spawn(async move {
+                let slug = if i % 2 == 0 { "prod" } else { "staging" };
+                let result = if i % 3 == 0 {
+                    let input = slipway_service::environments::RolesInput {
+                        gateway_fallback: Some(slug.into()),
+                        ..Default::default()
+                    };
+                    service
+                        .set_environment_roles(&ctx, "acme", "chat", input)
+                        .await
+                        .map(|_| ())
+                } else {
+                    let update = slipway_service::environments::EnvironmentUpdate {
+                        name: Some(format!("{slug} {i}")),
+                        ..Default::default()
+                    };
+                    service
+                        .update_environment(&ctx, "acme", "chat", slug, update)
+                        .await
+                        .map(|_| ())
+                };
+                match result {
+                    Ok(()) | Err(ServiceError::Conflict(_)) => {}
+                    Err(e) => panic!("unexpected error: {e:?}"),
+                }
+            }));
+        }
+        for task in tasks {
+            task.await.unwrap();
+        }
+        // Loading checks every invariant; exactly one fallback and one default publish target remain.
+        let (_, envs) = s.environments(&alice, "acme", "chat").await.unwrap();
+        assert_eq!(envs.all().iter().filter(|e| e.is_gateway_fallback).count(), 1);
+        assert_eq!(envs.all().iter().filter(|e| e.is_default_publish_target).count(), 1);
+    }
+);

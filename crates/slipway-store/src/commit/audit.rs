@@ -10,10 +10,40 @@ use crate::connect::Backend;
 use crate::convert::audit::audit_event_to_row;
 use crate::convert::to_u64;
 use crate::entities::audit_event;
-use crate::error::{StoreError, TxError};
+use crate::error::{ConflictKind, StoreError, TxError};
 
 /// The channel on which PostgreSQL announces `<project uuid>:<serving revision>`.
 pub(crate) const SERVING_CHANNEL: &str = "slipway_serving";
+
+/// Fails with [`ConflictKind::Stale`] unless `project`'s serving revision is `expected`; on
+/// PostgreSQL the row stays locked until the transaction ends, so no other commit can change the
+/// project's environments or pointers in between.
+pub(super) async fn expect_serving_revision(
+    tx: &DatabaseTransaction,
+    backend: Backend,
+    project: ProjectId,
+    expected: i64,
+) -> Result<(), TxError> {
+    let sql = if backend == Backend::Postgres {
+        "SELECT serving_revision FROM projects WHERE id = $1 FOR UPDATE"
+    } else {
+        "SELECT serving_revision FROM projects WHERE id = $1"
+    };
+    let row = tx
+        .query_one_raw(Statement::from_sql_and_values(
+            tx.get_database_backend(),
+            sql,
+            [project.as_uuid().into()],
+        ))
+        .await?
+        .ok_or(StoreError::NotFound("project"))?;
+    let current: i64 = row.try_get_by_index(0)?;
+    if current == expected {
+        Ok(())
+    } else {
+        Err(TxError::Fail(StoreError::Conflict(ConflictKind::Stale)))
+    }
+}
 
 /// Bumps `project`'s serving revision and returns the new value; on PostgreSQL also queues a
 /// notification, delivered to listeners when (and only if) the transaction commits.

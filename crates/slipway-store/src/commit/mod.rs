@@ -126,6 +126,15 @@ pub enum Write {
     },
     /// Inserts an encrypted provider credential.
     InsertCredential(StoredCredential),
+    /// Checks (and on PostgreSQL locks until commit) that a project's serving revision is still
+    /// `revision`, else [`ConflictKind::Stale`](crate::ConflictKind::Stale): the optimistic check
+    /// of read-modify-write changes to a project's environments, whose every change bumps it.
+    ExpectServingRevision {
+        /// The project.
+        project: ProjectId,
+        /// The revision read before planning the change.
+        revision: i64,
+    },
 }
 
 /// A unit of work: writes applied in one transaction, with exactly one audit event appended to
@@ -186,6 +195,7 @@ impl Write {
             Write::InsertApiKey { .. } => "insert_api_key",
             Write::RevokeApiKey { .. } => "revoke_api_key",
             Write::InsertCredential(_) => "insert_credential",
+            Write::ExpectServingRevision { .. } => "expect_serving_revision",
         }
     }
 }
@@ -298,6 +308,9 @@ impl Store {
             } => pointers::move_pointers(tx, *environment, changes, *at).await,
             Write::ExpectPointers { environment, expected } => {
                 pointers::expect(tx, self.backend, *environment, expected).await
+            }
+            Write::ExpectServingRevision { project, revision } => {
+                audit::expect_serving_revision(tx, self.backend, *project, *revision).await
             }
         }
     }

@@ -11,8 +11,67 @@ use crate::support::TestDb;
 contract!(
     roles_move_between_environments,
     environments_delete_with_their_pointers,
-    snapshot_loads_what_is_served
+    snapshot_loads_what_is_served,
+    stale_environment_plans_are_refused
 );
+
+/// A change planned on a serving revision that moved meanwhile is refused whole.
+async fn stale_environment_plans_are_refused(db: &TestDb) {
+    let s = &db.store;
+    let w = world(s, "stale").await;
+    let seen = s.serving_revision(w.project.id).await.unwrap();
+    let mut renamed = s
+        .environments(w.project.id)
+        .await
+        .unwrap()
+        .by_slug("staging")
+        .unwrap()
+        .clone();
+    renamed.name = Name::parse("Pre-production").unwrap();
+    // Someone else changes the project's environments first.
+    w.commit(
+        s,
+        "environment.create",
+        vec![Write::InsertEnvironment(environment(&w, "qa", 2))],
+    )
+    .await
+    .unwrap();
+    let stale = vec![
+        Write::ExpectServingRevision {
+            project: w.project.id,
+            revision: seen,
+        },
+        Write::SaveEnvironments(vec![renamed.clone()]),
+    ];
+    let err = w.commit(s, "environment.update", stale).await.unwrap_err();
+    assert_eq!(err, StoreError::Conflict(ConflictKind::Stale));
+    let envs = s.environments(w.project.id).await.unwrap();
+    assert_eq!(
+        envs.by_slug("staging").unwrap().name.as_str(),
+        "Staging",
+        "nothing was written"
+    );
+    // Planned again on the current revision, it goes through.
+    let current = s.serving_revision(w.project.id).await.unwrap();
+    let fresh = vec![
+        Write::ExpectServingRevision {
+            project: w.project.id,
+            revision: current,
+        },
+        Write::SaveEnvironments(vec![renamed]),
+    ];
+    w.commit(s, "environment.update", fresh).await.unwrap();
+    assert_eq!(
+        s.environments(w.project.id)
+            .await
+            .unwrap()
+            .by_slug("staging")
+            .unwrap()
+            .name
+            .as_str(),
+        "Pre-production"
+    );
+}
 
 async fn roles_move_between_environments(db: &TestDb) {
     let s = &db.store;

@@ -118,6 +118,7 @@ impl Service {
         project: &Project,
         guard: Write,
         writes: Vec<Write>,
+        changed: &[EnvironmentId],
         action: &str,
         target: &str,
         before: Option<Value>,
@@ -127,6 +128,13 @@ impl Service {
         let writes = std::iter::once(guard).chain(writes).collect();
         self.commit(project.id.as_uuid(), Some(project.id), writes, audit)
             .await?;
+        for environment_id in changed {
+            self.events().send(Event::EnvironmentChanged {
+                project_id: project.id,
+                environment_id: *environment_id,
+                deployment_id: None,
+            });
+        }
         Ok(())
     }
 
@@ -166,17 +174,13 @@ impl Service {
             &project,
             guard,
             vec![Write::InsertEnvironment(env.clone())],
+            &[env.id],
             "environment.create",
             env.slug.as_str(),
             None,
             Some(summary(&env)),
         )
         .await?;
-        self.events().send(Event::EnvironmentChanged {
-            project_id: project.id,
-            environment_id: env.id,
-            deployment_id: None,
-        });
         Ok(env)
     }
 
@@ -210,17 +214,13 @@ impl Service {
             &project,
             guard,
             vec![Write::SaveEnvironments(vec![env.clone()])],
+            &[env.id],
             "environment.update",
             slug,
             before,
             Some(summary(&env)),
         )
         .await?;
-        self.events().send(Event::EnvironmentChanged {
-            project_id: project.id,
-            environment_id: env.id,
-            deployment_id: None,
-        });
         Ok(env)
     }
 
@@ -257,19 +257,13 @@ impl Service {
             &project,
             guard,
             vec![Write::SaveEnvironments(environments.all().to_vec())],
+            &environments.all().iter().map(|e| e.id).collect::<Vec<_>>(),
             "environment.reorder",
             "*",
             Some(before),
             Some(json!(order)),
         )
         .await?;
-        for env in environments.all() {
-            self.events().send(Event::EnvironmentChanged {
-                project_id: project.id,
-                environment_id: env.id,
-                deployment_id: None,
-            });
-        }
         Ok(environments)
     }
 
@@ -322,19 +316,13 @@ impl Service {
             &project,
             guard,
             vec![Write::SaveEnvironments(environments.all().to_vec())],
+            &environments.all().iter().map(|e| e.id).collect::<Vec<_>>(),
             "environment.set_roles",
             "*",
             Some(json!(before)),
             Some(json!(after)),
         )
         .await?;
-        for env in environments.all() {
-            self.events().send(Event::EnvironmentChanged {
-                project_id: project.id,
-                environment_id: env.id,
-                deployment_id: None,
-            });
-        }
         Ok(environments)
     }
 
@@ -362,17 +350,13 @@ impl Service {
             &project,
             guard,
             vec![Write::DeleteEnvironment(id)],
+            &[removed.id],
             "environment.delete",
             slug,
             Some(summary(&removed)),
             None,
         )
         .await?;
-        self.events().send(Event::EnvironmentChanged {
-            project_id: project.id,
-            environment_id: removed.id,
-            deployment_id: None,
-        });
         Ok(removed)
     }
 }

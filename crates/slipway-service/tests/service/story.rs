@@ -407,3 +407,205 @@ both_backends!(concurrent_approvals_are_never_lost, async |h: &Harness| {
     );
     assert_eq!(served(h, &alice, Some("prod")).await, Some(1));
 });
+
+both_backends!(
+    a_prompt_its_routing_rule_and_provider_ship_together,
+    async |h: &Harness| {
+        let s = &h.service;
+        let (alice, bob, ..) = setup(h).await;
+        s.create_resource(&alice, "acme", "chat", ResourceKind::Provider, "openai")
+            .await
+            .unwrap();
+        let credential = s
+            .set_provider_credential(&alice, "acme", "chat", "openai", secrecy::SecretString::from("sk-test"))
+            .await
+            .unwrap();
+        let activation = json!({"provider_kind": "openai", "base_url": "https://api.openai.com/v1", "models": ["gpt-4o"], "credential": credential.id.to_string()});
+        let staging = Some(vec!["staging".to_owned()]);
+        s.create_version(
+            &alice,
+            "acme",
+            "chat",
+            ResourceKind::Provider,
+            "openai",
+            activation,
+            "",
+            staging.clone(),
+        )
+        .await
+        .unwrap();
+        s.create_resource(&alice, "acme", "chat", ResourceKind::RoutingRule, "default")
+            .await
+            .unwrap();
+        let rule = json!({"routes": [{"name": "all", "targets": [{"provider": "openai", "model": "gpt-4o"}]}]});
+        s.create_version(
+            &alice,
+            "acme",
+            "chat",
+            ResourceKind::RoutingRule,
+            "default",
+            rule,
+            "",
+            staging,
+        )
+        .await
+        .unwrap();
+
+        let policy = PolicyInput {
+            required_approvals: 1,
+            ..PolicyInput::default()
+        };
+        s.set_promotion_policy(&alice, "acme", "chat", "prod", policy)
+            .await
+            .unwrap();
+        let release = s
+            .promote(&alice, "acme", "chat", "staging", "prod", None, "launch", None)
+            .await
+            .unwrap();
+        assert_eq!(release.changes().len(), 3, "one release moves all three");
+        let (snapshot, _) = s
+            .resolve_environment(&alice, Some(("acme", "chat")), Some("prod"))
+            .await
+            .unwrap();
+        assert!(
+            snapshot.environment(Some("prod")).unwrap().entries.is_empty(),
+            "nothing moves before approval"
+        );
+        s.act_on_release(&bob, release.id(), Action::Approve).await.unwrap();
+        let (snapshot, _) = s
+            .resolve_environment(&alice, Some(("acme", "chat")), Some("prod"))
+            .await
+            .unwrap();
+        let prod = snapshot.environment(Some("prod")).unwrap();
+        assert_eq!(prod.entries.len(), 3);
+        assert!(prod.entries.values().all(|e| !e.fell_back));
+        assert!(
+            !prod.body.contains("sk-test"),
+            "the credential's secret is never served"
+        );
+    }
+);
+
+both_backends!(
+    an_owner_may_bypass_a_blocking_rule_with_a_reason,
+    async |h: &Harness| {
+        let s = &h.service;
+        let (alice, ..) = setup(h).await;
+        s.add_member(&alice, "acme", "chat", "adam", Role::Admin).await.unwrap();
+        let adam = h.user("adam").await;
+        s.set_promotion_policy(&alice, "acme", "chat", "prod", two_approvals())
+            .await
+            .unwrap();
+        let release = s
+            .promote(&adam, "acme", "chat", "staging", "prod", None, "", None)
+            .await
+            .unwrap();
+        let blocked = s
+            .act_on_release(&adam, release.id(), Action::Apply { bypass_reason: None })
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(
+                blocked,
+                ServiceError::PolicyViolation {
+                    rule: PolicyRule::RequiredApprovals,
+                    ..
+                }
+            ),
+            "{blocked:?}"
+        );
+        let denied = s
+            .act_on_release(
+                &adam,
+                release.id(),
+                Action::Apply {
+                    bypass_reason: Some("hotfix".into()),
+                },
+            )
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(denied, ServiceError::Forbidden { .. }),
+            "admins hold no policy:bypass: {denied:?}"
+        );
+        let empty = s
+            .act_on_release(
+                &alice,
+                release.id(),
+                Action::Apply {
+                    bypass_reason: Some("  ".into()),
+                },
+            )
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(empty, ServiceError::Validation { .. }),
+            "a bypass needs a reason: {empty:?}"
+        );
+        let r = s
+            .act_on_release(
+                &alice,
+                release.id(),
+                Action::Apply {
+                    bypass_reason: Some("incident 42".into()),
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(r.state(), ReleaseState::Deployed);
+        let bypass = r.parts().bypass.clone().expect("the bypass is shown on the release");
+        assert_eq!(
+            (bypass.reason.as_str(), bypass.rules.as_slice()),
+            ("incident 42", &[PolicyRule::RequiredApprovals][..])
+        );
+        let events = s
+            .audit_log(&alice, "acme", "chat", PageRequest { first: 1, after: None })
+            .await
+            .unwrap();
+        assert!(
+            events.items[0]
+                .entry
+                .after
+                .as_ref()
+                .unwrap()
+                .to_string()
+                .contains("incident 42"),
+            "and audited"
+        );
+        assert_eq!(served(h, &alice, Some("prod")).await, Some(1));
+    }
+);
+
+both_backends!(a_stale_release_expires_by_itself, async |h: &Harness| {
+    let s = &h.service;
+    let (alice, bob, ..) = setup(h).await;
+    let policy = PolicyInput {
+        required_approvals: 1,
+        expires_after_seconds: Some(3600),
+        ..PolicyInput::default()
+    };
+    s.set_promotion_policy(&alice, "acme", "chat", "prod", policy)
+        .await
+        .unwrap();
+    let release = s
+        .promote(&alice, "acme", "chat", "staging", "prod", None, "", None)
+        .await
+        .unwrap();
+    h.clock.advance(Duration::minutes(59));
+    s.tick().await;
+    assert_eq!(
+        s.release(&alice, release.id()).await.unwrap().state(),
+        ReleaseState::Pending
+    );
+    h.clock.advance(Duration::minutes(2));
+    s.tick().await;
+    assert_eq!(
+        s.release(&alice, release.id()).await.unwrap().state(),
+        ReleaseState::Expired
+    );
+    assert!(
+        s.act_on_release(&bob, release.id(), Action::Approve).await.is_err(),
+        "an expired release never applies"
+    );
+    assert_eq!(served(h, &alice, Some("prod")).await, None);
+});

@@ -42,6 +42,21 @@ pub enum Command {
     Schema,
     /// Set an organization's plan limit on environments per project (an operator's action).
     Quota(QuotaArgs),
+    /// Provider-credential commands.
+    Credentials {
+        /// The credentials command.
+        #[command(subcommand)]
+        command: CredentialsCommand,
+    },
+}
+
+/// `slipway credentials …`.
+#[derive(Debug, Subcommand)]
+pub enum CredentialsCommand {
+    /// Re-encrypt every stored provider credential under the keyring's current key version (the
+    /// last step of a key rotation; afterwards older key versions may be removed from the
+    /// keyring). Exits with status 1 if a credential could not be decrypted.
+    Reencrypt,
 }
 
 /// `slipway token`.

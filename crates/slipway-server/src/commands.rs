@@ -90,3 +90,17 @@ pub async fn quota(settings: &Settings, org: &str, environments: Option<u32>) ->
     service.store().clone().close().await?;
     outcome
 }
+
+/// `slipway credentials reencrypt`.
+///
+/// # Errors
+/// The database, or the keyring configuration.
+pub async fn reencrypt_credentials(settings: &Settings) -> Result<slipway_service::ReencryptReport, StartupError> {
+    let service = startup::service(settings, settings.migrate_on_start).await?;
+    let outcome = service
+        .reencrypt_credentials(&Ctx::system())
+        .await
+        .map_err(|e| StartupError::Config(e.to_string()));
+    service.store().clone().close().await?;
+    outcome
+}

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 use clap::Parser;
 use secrecy::SecretString;
-use slipway_server::cli::{AuditCommand, Cli, Command};
+use slipway_server::cli::{AuditCommand, Cli, Command, CredentialsCommand};
 use slipway_server::config::CREDENTIAL_KEY_ENV;
 use slipway_server::{Settings, commands, telemetry};
 
@@ -64,6 +64,18 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             match org.environment_quota {
                 Some(n) => println!("{}: at most {n} environments per project", org.slug),
                 None => println!("{}: unlimited environments per project", org.slug),
+            }
+        }
+        Command::Credentials {
+            command: CredentialsCommand::Reencrypt,
+        } => {
+            let report = commands::reencrypt_credentials(&settings).await?;
+            println!(
+                "re-encrypted {} credential(s) under the current key; {} could not be decrypted",
+                report.reencrypted, report.failed
+            );
+            if report.failed > 0 {
+                return Ok(ExitCode::FAILURE);
             }
         }
     }

@@ -82,3 +82,110 @@ impl Service {
         })
     }
 }
+
+/// What a key rotation pass did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct ReencryptReport {
+    /// Credentials now under the current key.
+    pub reencrypted: usize,
+    /// Credentials that could not be decrypted with any key of the keyring (left as they were).
+    pub failed: usize,
+}
+
+impl Service {
+    /// Re-encrypts every stored credential that is not under the keyring's current key version
+    /// (the last step of a key rotation; afterwards old key versions may be dropped). An
+    /// operator's action: only the system caller (the CLI) may run it. Each credential is
+    /// re-encrypted in its own transaction with one audit event naming the key versions, never
+    /// the secret.
+    ///
+    /// # Errors
+    /// Any caller but the system; store failures.
+    #[instrument(skip_all)]
+    pub async fn reencrypt_credentials(&self, ctx: &Ctx) -> ServiceResult<ReencryptReport> {
+        if !matches!(ctx.caller, crate::Caller::System) {
+            return Err(ServiceError::Forbidden {
+                permission: None,
+                message: "only an operator may rotate credential keys".into(),
+            });
+        }
+        let current = self.keyring().current_version();
+        let mut report = ReencryptReport::default();
+        let mut skipped: Vec<CredentialId> = Vec::new();
+        loop {
+            let batch = self
+                .store()
+                .credentials_not_under(current, 100 + skipped.len() as u64)
+                .await?;
+            let todo: Vec<StoredCredential> = batch.into_iter().filter(|c| !skipped.contains(&c.id)).collect();
+            if todo.is_empty() {
+                break;
+            }
+            for stored in todo {
+                let sealed = slipway_auth::EncryptedCredential::from_bytes(&stored.ciphertext)
+                    .and_then(|sealed| self.keyring().reencrypt(stored.project_id, stored.id, &sealed));
+                let fresh = match sealed {
+                    Ok(fresh) => fresh,
+                    Err(e) => {
+                        tracing::error!(credential = %stored.id, error = %e, "credential cannot be re-encrypted");
+                        report.failed += 1;
+                        skipped.push(stored.id);
+                        continue;
+                    }
+                };
+                let audit = Self::entry(
+                    ctx,
+                    "credential.reencrypt",
+                    "credential",
+                    stored.id,
+                    Some(json!({"key_version": stored.key_version})),
+                    Some(json!({"key_version": fresh.key_version})),
+                );
+                let write = Write::ReencryptCredential {
+                    id: stored.id,
+                    from_key_version: stored.key_version,
+                    key_version: fresh.key_version,
+                    ciphertext: fresh.to_bytes(),
+                };
+                match self.commit(stored.project_id.as_uuid(), None, vec![write], audit).await {
+                    Ok(_) => report.reencrypted += 1,
+                    // Re-encrypted or deleted by a concurrent pass: nothing left to do for it.
+                    Err(ServiceError::NotFound(_)) => skipped.push(stored.id),
+                    Err(e) => return Err(e),
+                }
+            }
+        }
+        tracing::info!(
+            reencrypted = report.reencrypted,
+            failed = report.failed,
+            key_version = current,
+            "credential re-encryption finished"
+        );
+        Ok(report)
+    }
+
+    /// Decrypts a stored credential (for the gateway-side use of a provider; never exposed through
+    /// an API). An operator's or the system's action.
+    ///
+    /// # Errors
+    /// Unknown credential; a ciphertext no key of the keyring opens; any caller but the system.
+    pub async fn decrypt_credential(&self, ctx: &Ctx, id: CredentialId) -> ServiceResult<SecretString> {
+        if !matches!(ctx.caller, crate::Caller::System) {
+            return Err(ServiceError::Forbidden {
+                permission: None,
+                message: "credentials are write-only".into(),
+            });
+        }
+        let stored = self
+            .store()
+            .credential(id)
+            .await?
+            .ok_or_else(|| ServiceError::NotFound(format!("credential {id}")))?;
+        slipway_auth::EncryptedCredential::from_bytes(&stored.ciphertext)
+            .and_then(|sealed| self.keyring().decrypt(stored.project_id, stored.id, &sealed))
+            .map_err(|e| {
+                tracing::error!(credential = %id, error = %e, "credential cannot be decrypted");
+                ServiceError::Internal("the credential cannot be decrypted with the configured keys".into())
+            })
+    }
+}

@@ -38,7 +38,7 @@ use uuid::Uuid;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use context::{Caller, Ctx};
-pub use credentials::CredentialInfo;
+pub use credentials::{CredentialInfo, ReencryptReport};
 pub use error::{ServiceError, ServiceResult};
 pub use events::{Event, Events};
 /// Pagination types of the lists the service returns.

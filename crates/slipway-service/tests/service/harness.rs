@@ -4,7 +4,6 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, TimeZone, Utc};
-use slipway_auth::CredentialKeyring;
 use slipway_domain::User;
 use slipway_service::{Ctx, ManualClock, Service};
 use slipway_store::{ConnectOptions, Store};
@@ -20,6 +19,8 @@ pub enum Backend {
 pub struct Harness {
     pub service: Service,
     pub clock: Arc<ManualClock>,
+    /// The credential keyring the service was given, as keyring text (`1:<base64>`).
+    pub keyring_text: String,
     _dir: Option<tempfile::TempDir>,
     cleanup: Option<(String, String)>,
 }
@@ -57,10 +58,14 @@ impl Harness {
         .await
         .unwrap();
         let clock = Arc::new(ManualClock::new(start_time()));
-        let service = Service::new(store, clock.clone(), CredentialKeyring::generate());
+        let key = slipway_auth::keyring::generate_credential_key_base64();
+        let keyring_text = format!("1:{}", secrecy::ExposeSecret::expose_secret(&key));
+        let keyring = slipway_auth::keyring::parse_keyring(&keyring_text).unwrap();
+        let service = Service::new(store, clock.clone(), keyring);
         Some(Self {
             service,
             clock,
+            keyring_text,
             _dir: dir,
             cleanup,
         })

@@ -390,3 +390,45 @@ both_backends!(
         assert_eq!(envs.all().iter().filter(|e| e.is_default_publish_target).count(), 1);
     }
 );
+
+both_backends!(credentials_move_to_a_rotated_key, async |h: &Harness| {
+    let s = &h.service;
+    let (alice, ..) = setup(h).await;
+    s.create_resource(&alice, "acme", "chat", ResourceKind::Provider, "openai")
+        .await
+        .unwrap();
+    let info = s
+        .set_provider_credential(&alice, "acme", "chat", "openai", SecretString::from("sk-rotate-me"))
+        .await
+        .unwrap();
+    assert_eq!(info.key_version, 1);
+    // Only the operator may read or rotate credentials.
+    assert!(s.decrypt_credential(&alice, info.id).await.is_err());
+    assert!(s.reencrypt_credentials(&alice).await.is_err());
+
+    // The keyring that encrypted it, with a new current key: another instance after rotation.
+    let new_key = slipway_auth::keyring::generate_credential_key_base64();
+    let text = format!(
+        "{}\n2:{}",
+        h.keyring_text,
+        secrecy::ExposeSecret::expose_secret(&new_key)
+    );
+    let keyring = slipway_auth::keyring::parse_keyring(&text).unwrap();
+    let new_version = keyring.current_version();
+    assert_eq!(new_version, 2);
+    let rotated = slipway_service::Service::new(s.store().clone(), h.clock.clone(), keyring);
+    let system = slipway_service::Ctx::system();
+    let report = rotated.reencrypt_credentials(&system).await.unwrap();
+    assert_eq!((report.reencrypted, report.failed), (1, 0));
+    assert_eq!(
+        s.store().credential(info.id).await.unwrap().unwrap().key_version,
+        new_version
+    );
+    let secret = rotated.decrypt_credential(&system, info.id).await.unwrap();
+    assert_eq!(secrecy::ExposeSecret::expose_secret(&secret), "sk-rotate-me");
+    // A second pass has nothing left to do.
+    assert_eq!(
+        rotated.reencrypt_credentials(&system).await.unwrap(),
+        slipway_service::ReencryptReport::default()
+    );
+});

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter};
 use slipway_domain::api_key::ApiKey;
-use slipway_domain::{ApiKeyId, Resource, Version};
+use slipway_domain::{ApiKeyId, CredentialId, Resource, Version};
 
 use crate::convert::json::ids_to_json;
 use crate::convert::micros;
@@ -31,6 +31,27 @@ pub(super) async fn insert_credential(tx: &DatabaseTransaction, value: &StoredCr
     credential::Entity::insert(credential_to_row(value).into_active_model())
         .exec_without_returning(tx)
         .await?;
+    Ok(())
+}
+
+pub(super) async fn reencrypt_credential(
+    tx: &DatabaseTransaction,
+    id: CredentialId,
+    from_key_version: u32,
+    key_version: u32,
+    ciphertext: &[u8],
+) -> Result<(), TxError> {
+    let updated = credential::Entity::update_many()
+        .col_expr(credential::Column::KeyVersion, Expr::value(i64::from(key_version)))
+        .col_expr(credential::Column::Ciphertext, Expr::value(ciphertext.to_vec()))
+        .filter(credential::Column::Id.eq(id.as_uuid()))
+        .filter(credential::Column::KeyVersion.eq(i64::from(from_key_version)))
+        .exec(tx)
+        .await?;
+    if updated.rows_affected == 0 {
+        // Gone, or re-encrypted by someone else meanwhile: either way not this write's to make.
+        return Err(TxError::Fail(StoreError::NotFound("credential under that key version")));
+    }
     Ok(())
 }
 

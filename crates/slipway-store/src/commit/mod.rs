@@ -21,7 +21,8 @@ use slipway_domain::environment::{Environment, Environments};
 use slipway_domain::organization::{Membership, MembershipScope};
 use slipway_domain::release::{Change, Release, ReleaseState};
 use slipway_domain::{
-    ApiKeyId, EnvironmentId, Organization, Project, ProjectId, Resource, ResourceId, User, UserId, Version, VersionId,
+    ApiKeyId, CredentialId, EnvironmentId, Organization, Project, ProjectId, Resource, ResourceId, User, UserId,
+    Version, VersionId,
 };
 use tracing::{Instrument, info_span};
 use uuid::Uuid;
@@ -126,6 +127,18 @@ pub enum Write {
     },
     /// Inserts an encrypted provider credential.
     InsertCredential(StoredCredential),
+    /// Replaces a credential's ciphertext with one under another key version (key rotation), only
+    /// if it is still under `from_key_version`, else `NotFound`.
+    ReencryptCredential {
+        /// Which credential.
+        id: CredentialId,
+        /// The key version it must still be under.
+        from_key_version: u32,
+        /// The new key version.
+        key_version: u32,
+        /// The new ciphertext (the auth crate's self-describing blob).
+        ciphertext: Vec<u8>,
+    },
     /// Checks (and on PostgreSQL locks until commit) that a project's serving revision is still
     /// `revision`, else [`ConflictKind::Stale`](crate::ConflictKind::Stale): the optimistic check
     /// of read-modify-write changes to a project's environments, whose every change bumps it.
@@ -196,6 +209,7 @@ impl Write {
             Write::RevokeApiKey { .. } => "revoke_api_key",
             Write::InsertCredential(_) => "insert_credential",
             Write::ExpectServingRevision { .. } => "expect_serving_revision",
+            Write::ReencryptCredential { .. } => "reencrypt_credential",
         }
     }
 }
@@ -309,6 +323,12 @@ impl Store {
             Write::ExpectPointers { environment, expected } => {
                 pointers::expect(tx, self.backend, *environment, expected).await
             }
+            Write::ReencryptCredential {
+                id,
+                from_key_version,
+                key_version,
+                ciphertext,
+            } => content::reencrypt_credential(tx, *id, *from_key_version, *key_version, ciphertext).await,
             Write::ExpectServingRevision { project, revision } => {
                 audit::expect_serving_revision(tx, self.backend, *project, *revision).await
             }

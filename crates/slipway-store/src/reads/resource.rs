@@ -236,4 +236,20 @@ impl Store {
         let row = credential::Entity::find_by_id(id.as_uuid()).one(&self.db).await?;
         row.map(credential_from_row).transpose()
     }
+
+    /// Up to `limit` stored credentials (of every project) encrypted under a key version other
+    /// than `current`: the work list of a key rotation.
+    ///
+    /// # Errors
+    /// As [`Store::resource`].
+    #[instrument(skip(self), level = "debug")]
+    pub async fn credentials_not_under(&self, current: u32, limit: u64) -> Result<Vec<StoredCredential>, StoreError> {
+        let rows = credential::Entity::find()
+            .filter(credential::Column::KeyVersion.ne(i64::from(current)))
+            .order_by_asc(credential::Column::Id)
+            .limit(limit)
+            .all(&self.db)
+            .await?;
+        rows.into_iter().map(credential_from_row).collect()
+    }
 }

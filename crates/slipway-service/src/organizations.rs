@@ -189,18 +189,23 @@ impl Service {
         let (project, my_role) = self
             .authorize_project(ctx, org, project, Permission::ProjectManageMembers)
             .await?;
-        let user = match self.store().user_by_subject(subject).await? {
-            Some(u) => u,
-            // Members may be added before they first sign in: the user is created now.
-            None => self.user_for_subject(subject, None, None).await?,
+        let existing = self.store().user_by_subject(subject).await?;
+        let before = match &existing {
+            Some(u) => self.store().project_role(u.id, project.id).await?,
+            None => None,
         };
-        let before = self.store().project_role(user.id, project.id).await?;
+        // Authorized before anything is written, so a refused request leaves no trace.
         slipway_auth::authorize::require_member_change(
             slipway_auth::ProjectAccess::new(false, Some(my_role)),
             before,
             Some(role),
         )
         .map_err(|d| Self::denied(d, || format!("project '{org}/{}'", project.slug)))?;
+        let user = match existing {
+            Some(u) => u,
+            // Members may be added before they first sign in: the user is created now.
+            None => self.user_for_subject(subject, None, None).await?,
+        };
         let membership = Membership {
             user_id: user.id,
             scope: MembershipScope::Project(project.id),

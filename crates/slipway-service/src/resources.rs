@@ -157,9 +157,12 @@ impl Service {
             Some(list) => list,
         };
         for (i, slug) in targets.iter().enumerate() {
-            if environments.by_slug(slug).is_none() {
+            let Some(target) = environments.by_slug(slug) else {
                 return Err(ServiceError::NotFound(format!("environment '{slug}'")));
-            }
+            };
+            // Every target's policy must accept a publish before anything is written, so a
+            // multi-target publish never half-happens over a rule known in advance.
+            target.policy.check_direct()?;
             if targets[..i].contains(slug) {
                 return Err(ServiceError::validation(
                     "publishTo",

@@ -100,6 +100,9 @@ impl Service {
                 super::backoff(attempt).await;
             }
             let now = self.now();
+            // Read before the state: a deploy commits only if neither the pointers nor the
+            // policy it was checked against moved meanwhile.
+            let revision = self.store().serving_revision(project.id).await?;
             let state = self.store().project_state(project.id).await?;
             let env = state
                 .environments
@@ -191,7 +194,10 @@ impl Service {
             let mut writes = extra.clone();
             let mut deployment = None;
             let mut release_writes = Vec::new();
-            if release.state() == ReleaseState::Approved && env.policy.spec().auto_apply {
+            // A bypass asked for at creation deploys now (recording every rule it overrides),
+            // exactly as applying with a bypass would; otherwise a release deploys at once only
+            // when it needs no approval and its policy applies automatically.
+            if bypass.is_some() || (release.state() == ReleaseState::Approved && env.policy.spec().auto_apply) {
                 let decision = decide_apply(&release, &apply_ctx)?;
                 if matches!(decision, ApplyDecision::Deploy { .. } | ApplyDecision::Wait { .. }) {
                     let applied = self
@@ -200,6 +206,15 @@ impl Service {
                     deployment = applied.deployment;
                     release_writes = applied.writes;
                 }
+            }
+            if deployment.is_some() {
+                writes.insert(
+                    0,
+                    Write::ExpectServingRevision {
+                        project: project.id,
+                        revision,
+                    },
+                );
             }
             writes.push(Write::InsertRelease(release.clone()));
             writes.extend(release_writes);
@@ -227,11 +242,11 @@ impl Service {
                     }
                     return Ok(release);
                 }
-                Err(ServiceError::Conflict(message)) => {
-                    // A concurrent deploy moved a pointer (or took the deployment number): read
-                    // the new state and build the release again.
-                    tracing::debug!(%message, "release creation raced; retrying");
-                    last_conflict = Some(message);
+                Err(e) if super::is_race(&e) => {
+                    // A concurrent deploy moved a pointer (or took the deployment number, or the
+                    // policy changed): read the new state and build the release again.
+                    tracing::debug!(error = %e, "release creation raced; retrying");
+                    last_conflict = Some(e.to_string());
                 }
                 Err(e) => return Err(e),
             }

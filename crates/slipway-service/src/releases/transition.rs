@@ -116,6 +116,9 @@ impl Service {
             let original = release.clone();
             let before_state = release.state();
             let before = release_summary(&release);
+            // Read before the state: a deploy commits only if neither the pointers nor the
+            // policy it was checked against moved meanwhile.
+            let revision = self.store().serving_revision(project.id).await?;
             let state = self.store().project_state(project.id).await?;
             let env = state
                 .environments
@@ -210,6 +213,15 @@ impl Service {
                 release: release.clone(),
                 expected_state: before_state,
             }];
+            if deployment.is_some() {
+                all.insert(
+                    0,
+                    Write::ExpectServingRevision {
+                        project: project.id,
+                        revision,
+                    },
+                );
+            }
             all.extend(writes);
             let audit_action = match (&action, release.state()) {
                 (Action::Recheck, ReleaseState::Expired) => "release.expire",
@@ -241,9 +253,9 @@ impl Service {
                     }
                     return Ok(release);
                 }
-                Err(ServiceError::Conflict(message)) => {
-                    tracing::debug!(%message, "release transition raced; retrying");
-                    last = Some(message);
+                Err(e) if super::is_race(&e) => {
+                    tracing::debug!(error = %e, "release transition raced; retrying");
+                    last = Some(e.to_string());
                 }
                 Err(e) => return Err(e),
             }

@@ -432,3 +432,107 @@ both_backends!(credentials_move_to_a_rotated_key, async |h: &Harness| {
         slipway_service::ReencryptReport::default()
     );
 });
+
+both_backends!(
+    multi_target_publish_creation_bypass_approver_roles_and_refused_members,
+    async |h: &Harness| {
+        use slipway_domain::policy::PolicyRule;
+        use slipway_domain::release::ReleaseState;
+        use slipway_service::policies::PolicyInput;
+        let s = &h.service;
+        let (alice, ..) = setup(h).await;
+        let closed = PolicyInput {
+            allow_direct: false,
+            required_approvals: 1,
+            ..PolicyInput::default()
+        };
+        s.set_promotion_policy(&alice, "acme", "chat", "prod", closed)
+            .await
+            .unwrap();
+
+        // A publish to several targets is refused whole when one target's policy forbids it.
+        let err = s
+            .create_version(
+                &alice,
+                "acme",
+                "chat",
+                ResourceKind::Prompt,
+                "greeting",
+                prompt("v2"),
+                "",
+                Some(vec!["staging".into(), "prod".into()]),
+            )
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                ServiceError::PolicyViolation {
+                    rule: PolicyRule::AllowDirect,
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        let versions = s
+            .versions(
+                &alice,
+                "acme",
+                "chat",
+                ResourceKind::Prompt,
+                "greeting",
+                PageRequest::default(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(versions.items.len(), 1, "no version was written");
+
+        // A bypass given when a release is created deploys it now and is recorded on it.
+        let change = slipway_service::releases::DirectChange {
+            resource: slipway_service::releases::ResourceRef {
+                kind: ResourceKind::Prompt,
+                key: "greeting".into(),
+            },
+            version: Some(1),
+        };
+        let release = s
+            .deploy(
+                &alice,
+                "acme",
+                "chat",
+                "prod",
+                vec![change],
+                "hotfix",
+                Some("incident 7".into()),
+            )
+            .await
+            .unwrap();
+        assert_eq!(release.state(), ReleaseState::Deployed);
+        let bypass = release.parts().bypass.clone().unwrap();
+        assert_eq!(
+            bypass.rules,
+            vec![PolicyRule::AllowDirect, PolicyRule::RequiredApprovals]
+        );
+
+        // Approver roles that can never approve are refused.
+        let useless = PolicyInput {
+            approver_roles: vec![Role::Developer],
+            required_approvals: 1,
+            ..PolicyInput::default()
+        };
+        match s
+            .set_promotion_policy(&alice, "acme", "chat", "prod", useless)
+            .await
+            .unwrap_err()
+        {
+            ServiceError::Validation { field, .. } => assert_eq!(field, "approver_roles"),
+            other => panic!("{other:?}"),
+        }
+
+        // A refused addMember leaves no user behind.
+        s.add_member(&alice, "acme", "chat", "adam", Role::Admin).await.unwrap();
+        let adam = h.user("adam").await;
+        assert!(s.add_member(&adam, "acme", "chat", "ghost", Role::Owner).await.is_err());
+        assert!(s.store().user_by_subject("ghost").await.unwrap().is_none());
+    }
+);

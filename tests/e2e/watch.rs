@@ -100,3 +100,22 @@ async fn watching_is_scoped_like_reading() {
     let anonymous = app.client.get(app.url("/v1/config/watch")).send().await.unwrap();
     assert_eq!(anonymous.status(), 401);
 }
+
+#[tokio::test]
+async fn a_watch_stream_ends_when_its_token_expires() {
+    let app = app_with_fast_keepalive().await;
+    let f = fixture(&app, "expiry-org", "shop").await;
+    publish_prompt(&app, &f, "greeting", "v1", &["staging"]).await;
+    // A token of the owner that lives two seconds.
+    let short =
+        slipway_server::commands::token(&app.settings, "owner-of-expiry-org", None, None, Duration::from_secs(2))
+            .unwrap();
+    let mut stream = open(&app, &short, "environment=staging&project=expiry-org/shop").await;
+    let (event, _, _) = stream.next_event().await.unwrap();
+    assert_eq!(event, "config");
+    // Keep-alives flow until the token expires; then the stream says why and ends.
+    let (event, _, data) = stream.next_event().await.unwrap();
+    assert_eq!(event, "error");
+    assert!(data.contains("UNAUTHENTICATED"), "{data}");
+    assert!(stream.next_event().await.is_none(), "the stream ended");
+}

@@ -253,6 +253,15 @@ impl JwtVerifier {
     /// # Errors
     /// An [`AuthError`] naming the first check that failed.
     pub fn verify(&self, token: &str) -> Result<Principal, AuthError> {
+        self.verify_session(token).map(|(principal, _)| principal)
+    }
+
+    /// As [`JwtVerifier::verify`], also returning when the token expires (its `exp`), so that a
+    /// long-lived connection opened with it can end when it does.
+    ///
+    /// # Errors
+    /// As [`JwtVerifier::verify`].
+    pub fn verify_session(&self, token: &str) -> Result<(Principal, chrono::DateTime<chrono::Utc>), AuthError> {
         if token.len() > MAX_TOKEN_BYTES {
             return Err(AuthError::Malformed {
                 reason: "token too long",
@@ -278,7 +287,13 @@ impl JwtVerifier {
             (None, VerificationKeys::Hs256(_)) => return Err(AuthError::KeyRejected),
         };
         let data = jsonwebtoken::decode::<Value>(token, key, &self.validation).map_err(map_error)?;
-        principal_from_claims(&data.claims)
+        let expires_at = data
+            .claims
+            .get("exp")
+            .and_then(Value::as_i64)
+            .and_then(|exp| chrono::DateTime::from_timestamp(exp, 0))
+            .ok_or(AuthError::MissingClaim { claim: "exp" })?;
+        Ok((principal_from_claims(&data.claims)?, expires_at))
     }
 }
 

@@ -92,11 +92,30 @@ struct Listener {
 }
 
 impl Listener {
-    /// The next event of the subscribed project, or `None` when the channel closed.
-    async fn next_event(&mut self) -> Option<Event> {
+    /// The next event of the subscribed project, or `None` when the channel closed. Fails with
+    /// UNAUTHENTICATED once the caller's token expires or its API key is revoked, which ends
+    /// the subscription.
+    async fn next_event(&mut self) -> Option<Result<Event, ServiceError>> {
         loop {
-            match self.receiver.recv().await {
-                Ok(event) if event.project_id() == self.scope.id => return Some(event),
+            let received = match self.caller.expires_at {
+                Some(at) => {
+                    let now = std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+                    let left = u64::try_from(at.timestamp().saturating_sub(now)).unwrap_or(0);
+                    tokio::select! {
+                        received = self.receiver.recv() => received,
+                        () = tokio::time::sleep(std::time::Duration::from_secs(left)) => {
+                            return Some(Err(ServiceError::Unauthenticated));
+                        }
+                    }
+                }
+                None => self.receiver.recv().await,
+            };
+            match received {
+                Ok(event) if event.project_id() == self.scope.id => {
+                    return Some(self.service.recheck_caller(&self.caller).await.map(|()| event));
+                }
                 Ok(_) => {}
                 Err(RecvError::Lagged(missed)) => {
                     tracing::warn!(missed, "a GraphQL subscriber fell behind and missed events");
@@ -205,11 +224,18 @@ impl SubscriptionRoot {
         let listener = listen(ctx, &org, &project, environment.as_deref()).await?;
         Ok(unfold(listener, |mut l| async move {
             while !l.done {
+                let event = match l.next_event().await? {
+                    Ok(event) => event,
+                    Err(e) => {
+                        let error = l.fail(e);
+                        return Some((Err(error), l));
+                    }
+                };
                 let Event::EnvironmentChanged {
                     environment_id,
                     deployment_id,
                     ..
-                } = l.next_event().await?
+                } = event
                 else {
                     continue;
                 };
@@ -239,7 +265,14 @@ impl SubscriptionRoot {
         let listener = listen(ctx, &org, &project, environment.as_deref()).await?;
         Ok(unfold(listener, |mut l| async move {
             while !l.done {
-                let Event::ReleaseUpdated { release_id, state, .. } = l.next_event().await? else {
+                let event = match l.next_event().await? {
+                    Ok(event) => event,
+                    Err(e) => {
+                        let error = l.fail(e);
+                        return Some((Err(error), l));
+                    }
+                };
+                let Event::ReleaseUpdated { release_id, state, .. } = event else {
                     continue;
                 };
                 match l.release_update(release_id, state).await {

@@ -60,12 +60,12 @@ impl Authenticator {
             )),
             Some(BearerCredential::ApiKey(key)) => Ok(Some(self.service.authenticate_api_key(key, request_id).await?)),
             Some(BearerCredential::Jwt(token)) => {
-                let principal = self.verifier.verify(token).map_err(|e| {
+                let (principal, expires_at) = self.verifier.verify_session(token).map_err(|e| {
                     tracing::debug!(reason = %e, "JWT rejected");
                     ApiError::unauthenticated(format!("invalid token: {e}"))
                 })?;
                 let user = self.user(principal).await?;
-                Ok(Some(Ctx::user(user, request_id)))
+                Ok(Some(Ctx::user(user, request_id).expiring_at(expires_at)))
             }
         }
     }
@@ -80,11 +80,11 @@ impl Authenticator {
             None => Err(ServiceError::Unauthenticated),
             Some(BearerCredential::ApiKey(key)) => self.service.authenticate_api_key(key, request_id).await,
             Some(BearerCredential::Jwt(token)) => {
-                let principal = self.verifier.verify(token).map_err(|e| {
+                let (principal, expires_at) = self.verifier.verify_session(token).map_err(|e| {
                     tracing::debug!(reason = %e, "JWT rejected");
                     ServiceError::Unauthenticated
                 })?;
-                Ok(Ctx::user(self.user(principal).await?, request_id))
+                Ok(Ctx::user(self.user(principal).await?, request_id).expiring_at(expires_at))
             }
         }
     }

@@ -62,8 +62,25 @@ impl Watcher {
             return None;
         }
         loop {
+            let expiry = self.ctx.expires_at;
+            let expired = async move {
+                match expiry {
+                    Some(at) => {
+                        let left = (at - chrono::Utc::now()).to_std().unwrap_or_default();
+                        tokio::time::sleep(left).await;
+                    }
+                    None => std::future::pending::<()>().await,
+                }
+            };
             let changed = tokio::select! {
                 () = self.shutdown.wait() => return None,
+                // The token that opened the stream expired: say so, then stop.
+                () = expired => {
+                    let api = ApiError::from(ServiceError::Unauthenticated);
+                    let event = SseEvent::default().event("error").data(api.body().to_string());
+                    self.done = true;
+                    return Some((event, self));
+                }
                 received = self.events.recv() => match received {
                     Ok(Event::ServingChanged { project_id, .. }) => project_id == self.project_id,
                     Ok(_) => false,

@@ -163,11 +163,13 @@ impl Service {
         Ok(Ctx {
             caller: Caller::ApiKey(key),
             request_id,
+            expires_at: None,
         })
     }
 
-    /// Checks that a long-lived caller (a watch stream, a subscription) is still allowed: an API
-    /// key must not have been revoked since it authenticated. Cheap while the key is cached; a
+    /// Checks that a long-lived caller (a watch stream, a subscription) is still allowed: its
+    /// token must not have expired, and an API key must not have been revoked since it
+    /// authenticated. Cheap while the key is cached; a
     /// revoked key leaves the cache at once here, or at the next tick when revoked elsewhere.
     ///
     /// # Errors

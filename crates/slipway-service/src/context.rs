@@ -22,6 +22,9 @@ pub struct Ctx {
     pub caller: Caller,
     /// The request id, for correlating the audit log with server logs.
     pub request_id: Option<String>,
+    /// When the caller's credentials stop being valid (a JWT's `exp`); long-lived connections
+    /// (watch streams, subscriptions) end then.
+    pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl Ctx {
@@ -30,6 +33,7 @@ impl Ctx {
         Self {
             caller: Caller::User(user),
             request_id,
+            expires_at: None,
         }
     }
 
@@ -38,7 +42,15 @@ impl Ctx {
         Self {
             caller: Caller::System,
             request_id: None,
+            expires_at: None,
         }
+    }
+
+    /// The same caller, whose credentials expire at `at`.
+    #[must_use]
+    pub fn expiring_at(mut self, at: chrono::DateTime<chrono::Utc>) -> Self {
+        self.expires_at = Some(at);
+        self
     }
 
     /// The actor recorded in the audit log.

@@ -118,3 +118,22 @@ async fn environment_changes_are_filtered_by_environment() {
     assert_eq!(change["deployment"]["sequence"], 2);
     assert_eq!(change["deployment"]["release"]["origin"], "PUBLISH");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_subscription_ends_when_its_token_expires() {
+    let h = Harness::start().await;
+    let (_, _, dave) = h.acme().await;
+    let soon = chrono::Utc::now() + chrono::Duration::seconds(1);
+    let dave = dave.expiring_at(soon);
+    let mut stream = h.schema.execute_stream(h.request(Some(&dave), SUBSCRIBE, json!({})));
+    let ended = tokio::time::timeout(Duration::from_secs(10), stream.next())
+        .await
+        .expect("the subscription reacts to the expiry")
+        .expect("with one last response");
+    let ended = serde_json::to_value(&ended).unwrap();
+    assert_eq!(ended["errors"][0]["extensions"]["code"], "UNAUTHENTICATED", "{ended:#}");
+    let after = tokio::time::timeout(Duration::from_secs(5), stream.next())
+        .await
+        .unwrap();
+    assert!(after.is_none(), "and then it ends");
+}

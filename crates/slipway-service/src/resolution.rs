@@ -126,7 +126,7 @@ impl Service {
     ///
     /// # Errors
     /// Unknown project or environment (never a silent fallback); an API key outside its scope.
-    #[instrument(skip(self, ctx), fields(project = ?project, environment = ?environment))]
+    #[instrument(level = "debug", skip(self, ctx), fields(project = ?project, environment = ?environment))]
     pub async fn resolve_environment(
         &self,
         ctx: &Ctx,

@@ -116,6 +116,7 @@ impl Snapshot {
         for environment in state.environments.all() {
             let resolved = state.resolve_all(environment).map_err(|e| e.to_string())?;
             let mut entries = BTreeMap::new();
+            let mut values = BTreeMap::new();
             for r in resolved {
                 let resource = resources
                     .get(&r.resource_id)
@@ -132,12 +133,12 @@ impl Snapshot {
                     etag: etag_of(&body),
                     body,
                 };
-                entries.insert((resource.kind, resource.key.as_str().to_owned()), entry);
+                let sort_key = (resource.kind, resource.key.as_str().to_owned());
+                values.insert(sort_key.clone(), value);
+                entries.insert(sort_key, entry);
             }
-            let list: Vec<Value> = entries
-                .values()
-                .map(|e| entry_json(&e.resource, &e.version, environment, &e.served_from, e.fell_back))
-                .collect();
+            // The whole-environment body lists the same entries, in the same order, built once.
+            let list: Vec<Value> = values.into_values().collect();
             let body: Arc<str> = Arc::from(
                 json!({
                     "project_id": project.id.to_string(),

@@ -514,44 +514,17 @@ both_backends!(
             ),
             "{blocked:?}"
         );
-        let denied = s
-            .act_on_release(
-                &adam,
-                release.id(),
-                Action::Apply {
-                    bypass_reason: Some("hotfix".into()),
-                },
-            )
-            .await
-            .unwrap_err();
+        let denied = apply_with_bypass(s, &adam, release.id(), "hotfix").await.unwrap_err();
         assert!(
             matches!(denied, ServiceError::Forbidden { .. }),
             "admins hold no policy:bypass: {denied:?}"
         );
-        let empty = s
-            .act_on_release(
-                &alice,
-                release.id(),
-                Action::Apply {
-                    bypass_reason: Some("  ".into()),
-                },
-            )
-            .await
-            .unwrap_err();
+        let empty = apply_with_bypass(s, &alice, release.id(), "  ").await.unwrap_err();
         assert!(
             matches!(empty, ServiceError::Validation { .. }),
             "a bypass needs a reason: {empty:?}"
         );
-        let r = s
-            .act_on_release(
-                &alice,
-                release.id(),
-                Action::Apply {
-                    bypass_reason: Some("incident 42".into()),
-                },
-            )
-            .await
-            .unwrap();
+        let r = apply_with_bypass(s, &alice, release.id(), "incident 42").await.unwrap();
         assert_eq!(r.state(), ReleaseState::Deployed);
         let bypass = r.parts().bypass.clone().expect("the bypass is shown on the release");
         assert_eq!(
@@ -609,3 +582,20 @@ both_backends!(a_stale_release_expires_by_itself, async |h: &Harness| {
     );
     assert_eq!(served(h, &alice, Some("prod")).await, None);
 });
+
+/// Applies `release` with a bypass `reason`, as `who`.
+async fn apply_with_bypass(
+    s: &slipway_service::Service,
+    who: &Ctx,
+    release: slipway_domain::ReleaseId,
+    reason: &str,
+) -> Result<slipway_domain::release::Release, ServiceError> {
+    s.act_on_release(
+        who,
+        release,
+        Action::Apply {
+            bypass_reason: Some(reason.into()),
+        },
+    )
+    .await
+}

@@ -12,12 +12,16 @@
 //! * Every error carries `extensions.code`: from [`slipway_service::ServiceError::code`] for
 //!   what the service refused (internal errors masked, with `extensions.requestId`), and
 //!   `GRAPHQL_PARSE_FAILED` / `GRAPHQL_VALIDATION_FAILED` for documents refused before running.
-//! * Depth, complexity and directive limits are set by [`SchemaOptions`]; introspection can be
-//!   switched off.
+//! * Every document passes a guard before anything recursive or costly touches it: bracket
+//!   nesting (a flat scan of the text), selections and depth with fragments expanded (each
+//!   fragment measured once), aliases, root fields per mutation, variable nesting. Those limits,
+//!   with depth, complexity and directive limits, are set by [`SchemaOptions`]; introspection
+//!   can be switched off.
 
 mod codes;
 mod context;
 mod error;
+mod guard;
 mod loaders;
 pub mod mutation;
 mod pagination;

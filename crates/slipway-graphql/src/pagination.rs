@@ -24,6 +24,16 @@ pub(crate) fn complexity(first: Option<i32>, child: usize) -> usize {
     usize::try_from(n).unwrap_or(1).saturating_mul(child.max(1))
 }
 
+/// How many items a list that is not a connection counts as in a document's complexity. Such
+/// lists stay short (a release's changes and approvals, a policy's rules and freeze windows, the
+/// environments a mutation returns); the ones that grow with a project are connections.
+pub(crate) const UNPAGED_LIST_SIZE: usize = 10;
+
+/// The complexity of a plain list field: [`UNPAGED_LIST_SIZE`] times its selection.
+pub(crate) fn list_complexity(child: usize) -> usize {
+    UNPAGED_LIST_SIZE.saturating_mul(child.max(1))
+}
+
 /// A page as a client asked for it, translated to the store's terms.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct PageArgs {
@@ -97,6 +107,29 @@ impl PageArgs {
         self.base.clone()
     }
 
+    /// The connection for a list the service hands over whole, paged the way a store list is:
+    /// here the "store cursor" is the index of the item a page resumes at.
+    ///
+    /// # Errors
+    /// `after` was produced by another list (`VALIDATION`).
+    pub fn slice<T, N: OutputType>(
+        &self,
+        items: Vec<T>,
+        node: impl FnMut(T) -> N,
+    ) -> ServiceResult<Connection<String, N>> {
+        let start = match &self.base {
+            None => 0,
+            Some(base) => base
+                .parse::<usize>()
+                .map_err(|_| invalid("after", "is not a cursor this list produced"))?,
+        };
+        let fetch = usize::try_from(self.fetch()).unwrap_or(usize::MAX);
+        let end = start.saturating_add(fetch).min(items.len());
+        let next = (end < items.len()).then(|| end.to_string());
+        let page: Vec<T> = items.into_iter().skip(start).take(end.saturating_sub(start)).collect();
+        Ok(self.connection(page, next, node))
+    }
+
     /// The connection for a store page (`items` in list order, `next_cursor` as the store
     /// returned it), mapping each item to its node.
     pub fn connection<T, N: OutputType>(
@@ -156,5 +189,41 @@ mod tests {
         let page = second.connection(vec![1, 2, 3, 4], None, |n| n);
         let nodes: Vec<i32> = page.edges.iter().map(|e| e.node).collect();
         assert_eq!(nodes, [2, 3, 4]);
+    }
+
+    #[test]
+    fn whole_lists_page_like_store_lists() {
+        let items: Vec<u32> = (0..250).collect();
+        let mut seen = Vec::new();
+        let mut after = None;
+        loop {
+            let args = PageArgs::parse(Some(100), after.clone()).unwrap();
+            let page = args.slice(items.clone(), |n| n).unwrap();
+            seen.extend(page.edges.iter().map(|e| e.node));
+            if !page.has_next_page {
+                break;
+            }
+            after = page.edges.last().map(|e| e.cursor.clone());
+        }
+        assert_eq!(seen, items);
+        // Resuming from an edge inside a page.
+        let first = PageArgs::parse(Some(3), None)
+            .unwrap()
+            .slice(items.clone(), |n| n)
+            .unwrap();
+        let resumed = PageArgs::parse(Some(2), Some(first.edges[0].cursor.clone())).unwrap();
+        let nodes: Vec<u32> = resumed
+            .slice(items.clone(), |n| n)
+            .unwrap()
+            .edges
+            .iter()
+            .map(|e| e.node)
+            .collect();
+        assert_eq!(nodes, [1, 2]);
+        // Past the end: empty, no next page; a foreign cursor is refused.
+        let beyond = PageArgs::parse(Some(5), Some(encode(0, Some("900")))).unwrap();
+        assert!(beyond.slice(items.clone(), |n| n).unwrap().edges.is_empty());
+        let foreign = PageArgs::parse(Some(5), Some(encode(0, Some("abc")))).unwrap();
+        assert!(foreign.slice(items, |n| n).is_err());
     }
 }

@@ -13,7 +13,7 @@ use slipway_service::ServiceError;
 
 use crate::context::use_case;
 use crate::error::{GqlResult, invalid};
-use crate::pagination::{PageArgs, complexity};
+use crate::pagination::{PageArgs, complexity, list_complexity};
 use crate::scope::Scope;
 use crate::types::audit::AuditEvent;
 use crate::types::enums::ResourceKind;
@@ -118,6 +118,7 @@ impl QueryRoot {
 
     /// The resources whose pointers differ between two environments of a project (their own
     /// pointers, not fallbacks), by kind and key.
+    #[graphql(complexity = "list_complexity(child_complexity)")]
     async fn diff_environments(
         &self,
         ctx: &Context<'_>,

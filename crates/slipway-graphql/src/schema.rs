@@ -5,6 +5,7 @@ use slipway_service::{Ctx, Service};
 
 use crate::codes::DocumentErrorCodes;
 use crate::context::RequestState;
+use crate::guard::{DocumentGuard, GuardLimits, ShapeLimits};
 use crate::mutation::MutationRoot;
 use crate::query::QueryRoot;
 use crate::subscription::SubscriptionRoot;
@@ -23,8 +24,20 @@ pub struct SchemaOptions {
     pub max_complexity: usize,
     /// The most directives on one field.
     pub max_directives: usize,
-    /// The deepest nesting of input values and fragments the parser follows.
+    /// The deepest nesting of selections once fragments are expanded, with every spread and
+    /// inline fragment counted as a level.
     pub max_recursive_depth: usize,
+    /// The deepest bracket nesting (`{`, `[`, `(`) of a document's text and the deepest nesting
+    /// of its variables, checked by a flat scan before the document is parsed.
+    pub max_nesting: usize,
+    /// The most selections (fields, spreads, inline fragments) a document may make once its
+    /// fragments are expanded, all operations and fragment definitions counted.
+    pub max_selections: u64,
+    /// The most aliased fields in one document.
+    pub max_aliases: u64,
+    /// The most root fields one mutation may run (after fragments are expanded): one request,
+    /// that many writes at most.
+    pub max_root_mutation_fields: u64,
     /// Whether `__schema`/`__type` introspection is answered (switch off in production to not
     /// hand out the schema; the committed `schema.graphql` is the contract anyway).
     pub introspection: bool,
@@ -34,9 +47,13 @@ impl Default for SchemaOptions {
     fn default() -> Self {
         Self {
             max_depth: 16,
-            max_complexity: 2_500,
+            max_complexity: 10_000,
             max_directives: 8,
             max_recursive_depth: 32,
+            max_nesting: 64,
+            max_selections: 2_000,
+            max_aliases: 30,
+            max_root_mutation_fields: 5,
             introspection: true,
         }
     }
@@ -47,6 +64,15 @@ pub fn build_schema(service: Service, options: SchemaOptions) -> AppSchema {
     let builder = Schema::build(QueryRoot, MutationRoot::default(), SubscriptionRoot)
         .data(service)
         .extension(DocumentErrorCodes)
+        .extension(DocumentGuard(GuardLimits {
+            max_nesting: options.max_nesting,
+            shape: ShapeLimits {
+                max_selections: options.max_selections,
+                max_depth: options.max_recursive_depth,
+                max_aliases: options.max_aliases,
+                max_root_mutation_fields: options.max_root_mutation_fields,
+            },
+        }))
         .limit_depth(options.max_depth)
         .limit_complexity(options.max_complexity)
         .limit_directives(options.max_directives)

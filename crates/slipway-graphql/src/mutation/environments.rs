@@ -11,6 +11,7 @@ use slipway_service::policies::PolicyInput;
 
 use crate::context::use_case;
 use crate::error::GqlResult;
+use crate::pagination::list_complexity;
 use crate::scope::Scope;
 use crate::types::enums::Role;
 use crate::types::environment::Environment;
@@ -200,6 +201,7 @@ impl EnvironmentMutations {
 
     /// Puts the environments in the given order: every slug of the project exactly once.
     /// Returns them in their new order.
+    #[graphql(complexity = "list_complexity(child_complexity)")]
     async fn reorder_environments(
         &self,
         ctx: &Context<'_>,
@@ -217,6 +219,7 @@ impl EnvironmentMutations {
 
     /// Moves the default publish target and/or gateway fallback and sets production marks, in
     /// one step. Returns every environment.
+    #[graphql(complexity = "list_complexity(child_complexity)")]
     async fn set_environment_roles(
         &self,
         ctx: &Context<'_>,

@@ -14,6 +14,7 @@ use super::resource::{Resource, Version};
 use super::{gql_id, load_environment, load_resource, load_user, load_version};
 use crate::context::loaders;
 use crate::error::GqlResult;
+use crate::pagination::list_complexity;
 use crate::scope::Scope;
 
 /// One applied release: the pointer moves it made and every pointer of the environment right
@@ -60,6 +61,7 @@ impl Deployment {
     }
 
     /// The moves made.
+    #[graphql(complexity = "list_complexity(child_complexity)")]
     async fn changes(&self) -> Vec<Change> {
         self.deployment
             .changes
@@ -69,6 +71,7 @@ impl Deployment {
     }
 
     /// Every pointer of the environment right after this deployment.
+    #[graphql(complexity = "list_complexity(child_complexity)")]
     async fn pointers_after(&self) -> Vec<DeployedPointer> {
         self.deployment
             .pointers_after

@@ -98,14 +98,21 @@ impl Environment {
 
     /// What this environment itself points at (not what it falls back to; `resolve` answers
     /// that), ordered by kind and key. Read from the in-memory resolution snapshot.
-    async fn pointers(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Pointer>> {
+    #[graphql(complexity = "complexity(first, child_complexity)")]
+    async fn pointers(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
+    ) -> async_graphql::Result<Connection<String, Pointer>> {
+        let args = PageArgs::parse(first, after).gql(ctx)?;
         let snapshot = service(ctx)?.snapshot(self.scope.id).await.gql(ctx)?;
         let Ok(view) = snapshot.environment(Some(self.env.slug.as_str())) else {
             // Deleted since (or created after the snapshot): it points at nothing.
-            return Ok(Vec::new());
+            return args.slice(Vec::new(), |p: Pointer| p).gql(ctx);
         };
         let pointers = snapshot.state.pointers.get(&self.env.id);
-        Ok(view
+        let live: Vec<Pointer> = view
             .entries
             .values()
             .filter(|e| !e.fell_back)
@@ -118,7 +125,8 @@ impl Environment {
                     revision: live.map_or(0, |p| p.revision),
                 }
             })
-            .collect())
+            .collect();
+        args.slice(live, |p| p).gql(ctx)
     }
 
     /// The deployment history, newest first.

@@ -1,5 +1,6 @@
 //! Users, the signed-in viewer, members, and organizations.
 
+use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 use slipway_domain::organization::Membership;
@@ -10,6 +11,7 @@ use super::gql_id;
 use super::project::Project;
 use crate::context::use_case;
 use crate::error::GqlResult;
+use crate::pagination::{PageArgs, complexity};
 use crate::scope::Scope;
 
 /// A person or tool, known by the subject of their token.
@@ -52,10 +54,17 @@ impl Viewer {
 
     /// The organizations the user belongs to (as an owner, or as a member of one of their
     /// projects).
-    async fn organizations(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Organization>> {
+    #[graphql(complexity = "complexity(first, child_complexity)")]
+    async fn organizations(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
+    ) -> async_graphql::Result<Connection<String, Organization>> {
         let (service, caller) = use_case(ctx)?;
+        let args = PageArgs::parse(first, after).gql(ctx)?;
         let orgs = service.my_organizations(caller).await.gql(ctx)?;
-        Ok(orgs.into_iter().map(Organization).collect())
+        args.slice(orgs, Organization).gql(ctx)
     }
 }
 
@@ -116,13 +125,18 @@ impl Organization {
     }
 
     /// The projects of the organization that the caller can view.
-    async fn projects(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Project>> {
+    #[graphql(complexity = "complexity(first, child_complexity)")]
+    async fn projects(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
+    ) -> async_graphql::Result<Connection<String, Project>> {
         let (service, caller) = use_case(ctx)?;
+        let args = PageArgs::parse(first, after).gql(ctx)?;
         let projects = service.projects(caller, &self.0).await.gql(ctx)?;
         let org = self.0.slug.as_str();
-        Ok(projects
-            .into_iter()
-            .map(|p| Project::new(Scope::of(org, &p), p, None))
-            .collect())
+        args.slice(projects, |p| Project::new(Scope::of(org, &p), p, None))
+            .gql(ctx)
     }
 }

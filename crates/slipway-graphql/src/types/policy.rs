@@ -9,6 +9,7 @@ use slipway_domain::policy::PromotionPolicy as DomainPolicy;
 
 use super::enums::Role;
 use super::load_environments;
+use crate::pagination::list_complexity;
 use crate::scope::Scope;
 
 /// The rules a target environment imposes on the releases that move its pointers, checked when
@@ -105,6 +106,7 @@ impl PromotionPolicy {
     }
 
     /// When nothing deploys.
+    #[graphql(complexity = "list_complexity(child_complexity)")]
     async fn freeze_windows(&self) -> Vec<FreezeWindow> {
         self.policy
             .spec()

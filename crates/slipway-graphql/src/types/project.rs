@@ -87,16 +87,22 @@ impl Project {
     }
 
     /// The environments, in display order.
-    async fn environments(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Environment>> {
+    #[graphql(complexity = "complexity(first, child_complexity)")]
+    async fn environments(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
+    ) -> async_graphql::Result<Connection<String, Environment>> {
         let (service, caller) = use_case(ctx)?;
         let (org, slug) = self.slugs();
+        let args = PageArgs::parse(first, after).gql(ctx)?;
         let (_, environments) = service.environments(caller, org, slug).await.gql(ctx)?;
         let all = Arc::new(environments);
-        Ok(all
-            .all()
-            .iter()
-            .map(|e| Environment::new(e.clone(), Arc::clone(&self.scope), Some(Arc::clone(&all))))
-            .collect())
+        args.slice(all.all().to_vec(), |e| {
+            Environment::new(e, Arc::clone(&self.scope), Some(Arc::clone(&all)))
+        })
+        .gql(ctx)
     }
 
     /// One environment, by slug.
@@ -165,26 +171,35 @@ impl Project {
     }
 
     /// The members and their roles.
-    async fn members(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Member>> {
+    #[graphql(complexity = "complexity(first, child_complexity)")]
+    async fn members(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
+    ) -> async_graphql::Result<Connection<String, Member>> {
         let (service, caller) = use_case(ctx)?;
         let (org, slug) = self.slugs();
+        let args = PageArgs::parse(first, after).gql(ctx)?;
         let members = service.members(caller, org, slug).await.gql(ctx)?;
-        Ok(members
-            .into_iter()
-            .map(|(membership, user)| Member { membership, user })
-            .collect())
+        args.slice(members, |(membership, user)| Member { membership, user })
+            .gql(ctx)
     }
 
     /// The gateway API keys (never their secrets). Only for those who manage members and keys
     /// (`FORBIDDEN` otherwise).
-    async fn api_keys(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Vec<ApiKey>>> {
+    #[graphql(complexity = "complexity(first, child_complexity)")]
+    async fn api_keys(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
+    ) -> async_graphql::Result<Option<Connection<String, ApiKey>>> {
         let (service, caller) = use_case(ctx)?;
         let (org, slug) = self.slugs();
+        let args = PageArgs::parse(first, after).gql(ctx)?;
         let keys = service.api_keys(caller, org, slug).await.gql(ctx)?;
-        Ok(Some(
-            keys.into_iter()
-                .map(|k| ApiKey::new(k, Arc::clone(&self.scope)))
-                .collect(),
-        ))
+        let page = args.slice(keys, |k| ApiKey::new(k, Arc::clone(&self.scope))).gql(ctx)?;
+        Ok(Some(page))
     }
 }

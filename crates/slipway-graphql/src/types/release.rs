@@ -18,6 +18,7 @@ use super::resource::{Resource, Version};
 use super::{gql_id, load_environment, load_resource, load_user, load_version};
 use crate::context::use_case;
 use crate::error::GqlResult;
+use crate::pagination::list_complexity;
 use crate::scope::Scope;
 
 /// A request to move pointers in one target environment: created by a publish, a promotion, a
@@ -80,6 +81,7 @@ impl Release {
     }
 
     /// The pointer moves, fixed at creation.
+    #[graphql(complexity = "list_complexity(child_complexity)")]
     async fn changes(&self) -> Vec<Change> {
         self.release
             .changes()
@@ -105,6 +107,7 @@ impl Release {
 
     /// The approvals given (whether each counts is decided against the current policy and
     /// roles when the release is settled).
+    #[graphql(complexity = "list_complexity(child_complexity)")]
     async fn approvals(&self) -> Vec<Approval> {
         self.release.parts().approvals.iter().cloned().map(Approval).collect()
     }
@@ -234,6 +237,7 @@ impl Bypass {
     }
 
     /// The rules that would otherwise have blocked.
+    #[graphql(complexity = "list_complexity(child_complexity)")]
     async fn rules(&self) -> Vec<PolicyRule> {
         self.0.rules.iter().copied().map(PolicyRule::from).collect()
     }

@@ -9,6 +9,7 @@ use slipway_service::snapshot::ResolvedEntry;
 
 use super::environment::Environment;
 use super::resource::{Resource, Version};
+use crate::pagination::list_complexity;
 use crate::scope::Scope;
 
 /// What an environment serves: its own pointers, and the gateway fallback's for resources it
@@ -35,6 +36,7 @@ impl Resolution {
     }
 
     /// The resources served, by kind and key.
+    #[graphql(complexity = "list_complexity(child_complexity)")]
     async fn resources(&self) -> Vec<ResolvedResource> {
         self.entries
             .iter()

@@ -15,7 +15,7 @@ use super::release::Release;
 use super::{gql_id, load_user};
 use crate::context::use_case;
 use crate::error::GqlResult;
-use crate::pagination::{MAX_FIRST, PageArgs, complexity};
+use crate::pagination::{MAX_FIRST, PageArgs, complexity, list_complexity};
 use crate::scope::Scope;
 
 /// A prompt, routing rule or provider of a project, identified by kind and key.
@@ -177,6 +177,7 @@ impl PublishedVersion {
 
     /// One release per publish target that did not already serve the version; each is
     /// deployed at once or waits for approvals, as the target's policy says.
+    #[graphql(complexity = "list_complexity(child_complexity)")]
     async fn releases(&self) -> &[Release] {
         &self.releases
     }

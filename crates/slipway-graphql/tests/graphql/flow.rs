@@ -103,15 +103,15 @@ async fn the_dashboard_sees_environments_pointers_and_history() {
         .ok(
             &dave,
             r#"{
-              viewer { user { subject } organizations { slug projects { slug viewerRole } } }
+              viewer { user { subject } organizations { nodes { slug projects { nodes { slug viewerRole } } } } }
               project(org: "acme", slug: "chat") {
                 viewerRole
-                environments {
+                environments { nodes {
                   slug isSystem isDefaultPublishTarget isGatewayFallback color
-                  pointers { resource { kind key } version { number author { subject } } revision }
+                  pointers { nodes { resource { kind key } version { number author { subject } } revision } }
                   deployments(first: 5) { edges { node { sequence release { origin state } changes { toVersion { number } } } } }
-                }
-                members { user { subject } role }
+                } }
+                members { nodes { user { subject } role } }
                 releases(first: 10) { edges { node { origin state targetEnvironment { slug } } } }
               }
               diffEnvironments(org: "acme", project: "chat", left: "prod", right: "staging") {
@@ -123,24 +123,24 @@ async fn the_dashboard_sees_environments_pointers_and_history() {
         .await;
     assert_eq!(data["viewer"]["user"]["subject"], "dave");
     assert_eq!(
-        data["viewer"]["organizations"][0]["projects"][0]["viewerRole"],
+        data["viewer"]["organizations"]["nodes"][0]["projects"]["nodes"][0]["viewerRole"],
         "VIEWER"
     );
     let project = &data["project"];
     assert_eq!(project["viewerRole"], "VIEWER");
-    let envs = project["environments"].as_array().unwrap();
+    let envs = project["environments"]["nodes"].as_array().unwrap();
     assert_eq!(
         envs.iter().map(|e| e["slug"].as_str().unwrap()).collect::<Vec<_>>(),
         ["prod", "staging"]
     );
-    assert_eq!(envs[0]["pointers"], json!([]));
-    assert_eq!(envs[1]["pointers"][0]["version"]["number"], 1);
-    assert_eq!(envs[1]["pointers"][0]["version"]["author"]["subject"], "alice");
+    assert_eq!(envs[0]["pointers"]["nodes"], json!([]));
+    assert_eq!(envs[1]["pointers"]["nodes"][0]["version"]["number"], 1);
+    assert_eq!(envs[1]["pointers"]["nodes"][0]["version"]["author"]["subject"], "alice");
     let history = &envs[1]["deployments"]["edges"][0]["node"];
     assert_eq!(history["sequence"], 1);
     assert_eq!(history["release"]["origin"], "PUBLISH");
     assert_eq!(history["changes"][0]["toVersion"]["number"], 1);
-    let members: Vec<(String, String)> = project["members"]
+    let members: Vec<(String, String)> = project["members"]["nodes"]
         .as_array()
         .unwrap()
         .iter()
@@ -162,7 +162,7 @@ async fn the_dashboard_sees_environments_pointers_and_history() {
     let refused = h
         .error(
             Some(&dave),
-            r#"{ project(org: "acme", slug: "chat") { apiKeys { id } } }"#,
+            r#"{ project(org: "acme", slug: "chat") { apiKeys { nodes { id } } } }"#,
             json!({}),
         )
         .await;
@@ -180,7 +180,7 @@ async fn the_dashboard_sees_environments_pointers_and_history() {
     let listed = h
         .ok(
             &alice,
-            r#"{ project(org: "acme", slug: "chat") { apiKeys { name prefix } } }"#,
+            r#"{ project(org: "acme", slug: "chat") { apiKeys { nodes { name prefix } } } }"#,
             json!({}),
         )
         .await;

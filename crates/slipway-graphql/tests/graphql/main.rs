@@ -7,6 +7,7 @@ mod harness;
 
 mod errors;
 mod flow;
+mod guard;
 mod limits;
 mod pagination;
 mod subscriptions;

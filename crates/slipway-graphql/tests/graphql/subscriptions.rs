@@ -90,7 +90,7 @@ async fn environment_changes_are_filtered_by_environment() {
     let (alice, _, dave) = h.acme().await;
     let query = r#"subscription {
       environmentChanged(org: "acme", project: "chat", environment: "staging") {
-        environment { slug pointers { version { number } } }
+        environment { slug pointers { nodes { version { number } } } }
         deployment { sequence release { origin } }
       }
     }"#;
@@ -114,7 +114,7 @@ async fn environment_changes_are_filtered_by_environment() {
     let event = serde_json::to_value(&event).unwrap();
     let change = &event["data"]["environmentChanged"];
     assert_eq!(change["environment"]["slug"], "staging", "{event:#}");
-    assert_eq!(change["environment"]["pointers"][0]["version"]["number"], 2);
+    assert_eq!(change["environment"]["pointers"]["nodes"][0]["version"]["number"], 2);
     assert_eq!(change["deployment"]["sequence"], 2);
     assert_eq!(change["deployment"]["release"]["origin"], "PUBLISH");
 }

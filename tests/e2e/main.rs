@@ -7,9 +7,12 @@
 
 mod bad_input;
 mod cli;
+mod crash;
 mod gateway;
 mod helpers;
 mod instances;
+mod process;
+mod races;
 mod shutdown;
 mod sse;
 mod subscriptions;

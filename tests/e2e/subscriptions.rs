@@ -14,7 +14,7 @@ use crate::helpers::{PATIENCE, TestApp, fixture, new_prompt_version, publish_pro
 
 type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
-async fn connect(app: &TestApp) -> Socket {
+pub async fn connect(app: &TestApp) -> Socket {
     let mut request = format!("ws://{}/graphql", app.addr).into_client_request().unwrap();
     request
         .headers_mut()
@@ -24,13 +24,13 @@ async fn connect(app: &TestApp) -> Socket {
     socket
 }
 
-async fn send(socket: &mut Socket, message: Value) {
+pub async fn send(socket: &mut Socket, message: Value) {
     socket.send(Message::Text(message.to_string().into())).await.unwrap();
 }
 
 /// The next protocol message (JSON), `Err(close code)` when the server closed, or `None` when
 /// nothing came within `wait`.
-async fn receive(socket: &mut Socket, wait: Duration) -> Option<Result<Value, u16>> {
+pub async fn receive(socket: &mut Socket, wait: Duration) -> Option<Result<Value, u16>> {
     loop {
         let message = tokio::time::timeout(wait, socket.next()).await.ok()?;
         match message {
@@ -42,7 +42,7 @@ async fn receive(socket: &mut Socket, wait: Duration) -> Option<Result<Value, u1
     }
 }
 
-async fn init(socket: &mut Socket, payload: Value) -> Result<Value, u16> {
+pub async fn init(socket: &mut Socket, payload: Value) -> Result<Value, u16> {
     send(socket, json!({ "type": "connection_init", "payload": payload })).await;
     receive(socket, PATIENCE).await.expect("an answer to connection_init")
 }

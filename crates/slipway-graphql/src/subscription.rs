@@ -4,7 +4,9 @@
 //! A subscription listens from the moment it starts (before its authorization finishes, so
 //! nothing committed in between is missed), checks that the caller may view the project, and
 //! then passes on that project's events only. Each event is re-read through an authorized use
-//! case, so a subscriber who loses access gets one `NOT_FOUND` error and the stream ends.
+//! case, so a subscriber who loses access gets one `NOT_FOUND` error and the stream ends; a
+//! revoked key or a removed member (announced by this or another instance) is re-checked at
+//! once, without waiting for the next change.
 
 use std::sync::Arc;
 
@@ -113,6 +115,13 @@ impl Listener {
                 None => self.receiver.recv().await,
             };
             match received {
+                Ok(event) if event.project_id() == self.scope.id && event.revokes(&self.caller) => {
+                    // The caller may have lost access: end now rather than at the next change.
+                    if let Err(e) = self.recheck_access().await {
+                        return Some(Err(e));
+                    }
+                }
+                Ok(Event::AccessRevoked { .. }) => {}
                 Ok(event) if event.project_id() == self.scope.id => {
                     return Some(self.service.recheck_caller(&self.caller).await.map(|()| event));
                 }
@@ -123,6 +132,15 @@ impl Listener {
                 Err(RecvError::Closed) => return None,
             }
         }
+    }
+
+    /// Whether the caller still has its key and may still view the project.
+    async fn recheck_access(&self) -> ServiceResult<()> {
+        self.service.recheck_caller(&self.caller).await?;
+        self.service
+            .project(&self.caller, &self.scope.org, &self.scope.project)
+            .await
+            .map(|_| ())
     }
 
     fn wanted(&self, environment: EnvironmentId) -> bool {

@@ -1,18 +1,37 @@
-//! Keeping this instance's resolution snapshots fresh when another instance commits: on
-//! PostgreSQL every commit that changes what a project serves is announced with `NOTIFY`, and
-//! this task rebuilds the local snapshot (which in turn wakes watch streams and subscriptions).
-//! The background tick's revision check remains the safety net for missed notifications.
+//! Keeping this instance in step with commits of another: on PostgreSQL every commit that
+//! changes what a project serves, revokes an API key or removes a member is announced with
+//! `NOTIFY`. A serving change rebuilds the local snapshot (which in turn wakes watch streams and
+//! subscriptions); a revocation evicts the key and ends the caller's open streams at once. The
+//! background tick's revision and key checks remain the safety net for missed notifications.
 
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use slipway_service::Service;
+use slipway_service::{Revoked, Service};
+use slipway_store::Notice;
 use tokio::task::JoinHandle;
 
 /// Longest wait between two attempts to (re)open the notification stream.
 const MAX_BACKOFF: Duration = Duration::from_secs(30);
 
-/// Follows the store's serving notifications until aborted.
+/// Acts on one notification.
+async fn follow(service: &Service, notice: Notice) {
+    match notice {
+        Notice::Serving { project, revision } => {
+            // Building a missing snapshot reads the current revision, so only a cached, older
+            // one needs rebuilding (our own commits already did).
+            match service.snapshot(project).await {
+                Ok(snapshot) if snapshot.revision < revision => service.refresh_snapshot(project).await,
+                Ok(_) => {}
+                Err(e) => tracing::warn!(%project, error = %e, "could not refresh after a notification"),
+            }
+        }
+        Notice::KeyRevoked { project, key } => service.announce_revocation(project, Revoked::ApiKey(key)),
+        Notice::MemberRemoved { project, user } => service.announce_revocation(project, Revoked::Member(user)),
+    }
+}
+
+/// Follows the store's notifications until aborted.
 pub fn spawn(service: Service) -> JoinHandle<()> {
     tokio::spawn(async move {
         let mut backoff = Duration::from_millis(500);
@@ -20,14 +39,8 @@ pub fn spawn(service: Service) -> JoinHandle<()> {
             match service.store().listen().await {
                 Ok(mut notifications) => {
                     backoff = Duration::from_millis(500);
-                    while let Some((project, revision)) = notifications.next().await {
-                        // Building a missing snapshot reads the current revision, so only a
-                        // cached, older one needs rebuilding (our own commits already did).
-                        match service.snapshot(project).await {
-                            Ok(snapshot) if snapshot.revision < revision => service.refresh_snapshot(project).await,
-                            Ok(_) => {}
-                            Err(e) => tracing::warn!(%project, error = %e, "could not refresh after a notification"),
-                        }
+                    while let Some(notice) = notifications.next().await {
+                        follow(&service, notice).await;
                     }
                     tracing::warn!("serving notifications ended; reopening");
                 }

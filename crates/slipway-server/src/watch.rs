@@ -83,7 +83,8 @@ impl Watcher {
                 }
                 received = self.events.recv() => match received {
                     Ok(Event::ServingChanged { project_id, .. }) => project_id == self.project_id,
-                    Ok(_) => false,
+                    // The caller may have lost access: look again (which ends the stream then).
+                    Ok(event) => event.project_id() == self.project_id && event.revokes(&self.ctx),
                     // Missed events may have changed anything: look again.
                     Err(RecvError::Lagged(_)) => true,
                     Err(RecvError::Closed) => return None,

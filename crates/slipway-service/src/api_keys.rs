@@ -11,7 +11,7 @@ use slipway_store::Write;
 use tracing::instrument;
 use uuid::Uuid;
 
-use crate::{Caller, Ctx, Service, ServiceError, ServiceResult};
+use crate::{Caller, Ctx, Revoked, Service, ServiceError, ServiceResult};
 
 /// A key as created: the secret exists only here and is never stored or shown again.
 #[derive(Debug)]
@@ -120,7 +120,7 @@ impl Service {
         )
         .await?;
         key.revoked_at = Some(now);
-        self.inner.keys.evict_id(id);
+        self.announce_revocation(project.id, Revoked::ApiKey(id));
         Ok(key)
     }
 
@@ -169,8 +169,8 @@ impl Service {
 
     /// Checks that a long-lived caller (a watch stream, a subscription) is still allowed: its
     /// token must not have expired, and an API key must not have been revoked since it
-    /// authenticated. Cheap while the key is cached; a
-    /// revoked key leaves the cache at once here, or at the next tick when revoked elsewhere.
+    /// authenticated. Cheap while the key is cached; a revoked key leaves the cache at once (here,
+    /// or when another instance's notification arrives; the tick is the safety net).
     ///
     /// # Errors
     /// Unauthenticated for a revoked or deleted key.

@@ -2,8 +2,31 @@
 //! gateway watch stream. Sent only after the transaction committed.
 
 use slipway_domain::release::ReleaseState;
-use slipway_domain::{DeploymentId, EnvironmentId, ProjectId, ReleaseId};
+use slipway_domain::{ApiKeyId, DeploymentId, EnvironmentId, ProjectId, ReleaseId, UserId};
 use tokio::sync::broadcast;
+
+use crate::{Caller, Ctx};
+
+/// Whose access to a project ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Revoked {
+    /// An API key was revoked.
+    ApiKey(ApiKeyId),
+    /// A member was removed from the project.
+    Member(UserId),
+}
+
+impl Revoked {
+    /// Whether this revocation is about the caller of `ctx` (whose open streams must then
+    /// re-check their access at once).
+    pub fn concerns(&self, ctx: &Ctx) -> bool {
+        match (self, &ctx.caller) {
+            (Self::ApiKey(id), Caller::ApiKey(key)) => key.id == *id,
+            (Self::Member(id), Caller::User(user)) => user.id == *id,
+            _ => false,
+        }
+    }
+}
 
 /// Something that changed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,15 +60,29 @@ pub enum Event {
         /// Its new state.
         state: ReleaseState,
     },
+    /// A caller lost access to the project (here or on another instance): its watch streams and
+    /// subscriptions re-check their access and end.
+    AccessRevoked {
+        /// The project.
+        project_id: ProjectId,
+        /// Who lost access.
+        revoked: Revoked,
+    },
 }
 
 impl Event {
+    /// Whether this event ends (or may end) the access of the caller of `ctx`.
+    pub fn revokes(&self, ctx: &Ctx) -> bool {
+        matches!(self, Event::AccessRevoked { revoked, .. } if revoked.concerns(ctx))
+    }
+
     /// The project the event belongs to.
     pub const fn project_id(&self) -> ProjectId {
         match self {
             Event::EnvironmentChanged { project_id, .. }
             | Event::ServingChanged { project_id, .. }
-            | Event::ReleaseUpdated { project_id, .. } => *project_id,
+            | Event::ReleaseUpdated { project_id, .. }
+            | Event::AccessRevoked { project_id, .. } => *project_id,
         }
     }
 }

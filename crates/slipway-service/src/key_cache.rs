@@ -1,6 +1,7 @@
 //! The API-key cache: gateways authenticate on every request, so a known key is answered from
-//! memory. Revocation on this instance evicts at once; the background tick re-reads every cached
-//! key, so a revocation made on another instance takes effect within one tick.
+//! memory. Revocation evicts at once — on this instance directly, on the others when its
+//! PostgreSQL notification arrives; the background tick re-reads every cached key as the safety
+//! net for a missed notification.
 
 use std::collections::HashMap;
 use std::sync::{PoisonError, RwLock};

@@ -25,6 +25,7 @@ pub mod policies;
 pub mod releases;
 pub mod resolution;
 pub mod resources;
+mod revocation;
 pub mod snapshot;
 
 use std::sync::Arc;
@@ -40,7 +41,7 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use context::{Caller, Ctx};
 pub use credentials::{CredentialInfo, ReencryptReport};
 pub use error::{ServiceError, ServiceResult};
-pub use events::{Event, Events};
+pub use events::{Event, Events, Revoked};
 /// Pagination types of the lists the service returns.
 pub use slipway_store::{Page, PageRequest};
 

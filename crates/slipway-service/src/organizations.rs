@@ -10,7 +10,7 @@ use slipway_store::Write;
 use tracing::instrument;
 use uuid::Uuid;
 
-use crate::{Ctx, Service, ServiceError, ServiceResult};
+use crate::{Ctx, Revoked, Service, ServiceError, ServiceResult};
 
 impl Service {
     /// The user behind a verified token's subject, created on first sight (name and email kept
@@ -270,6 +270,7 @@ impl Service {
             audit,
         )
         .await?;
+        self.announce_revocation(project.id, Revoked::Member(user.id));
         Ok(())
     }
 

@@ -1,32 +1,28 @@
 //! Change notifications across instances: on PostgreSQL every commit that changes what a project
-//! serves sends `NOTIFY slipway_serving, '<project uuid>:<revision>'`; [`Store::listen`] turns
-//! them into a stream. SQLite has a single instance by design, so its stream never yields.
+//! serves, revokes an API key or removes a member sends `NOTIFY slipway_serving` (payloads in
+//! [`crate::notice`]); [`Store::listen`] turns them into a stream of [`Notice`]s. SQLite has a
+//! single instance by design, so its stream never yields.
 
 use futures_util::StreamExt;
 use futures_util::stream::{self, BoxStream};
 use sea_orm::sqlx::postgres::PgListener;
-use slipway_domain::ProjectId;
 use tracing::instrument;
 
 use crate::commit::SERVING_CHANNEL;
 use crate::connect::{Backend, Store};
 use crate::error::StoreError;
-
-fn parse(payload: &str) -> Option<(ProjectId, i64)> {
-    let (project, revision) = payload.split_once(':')?;
-    Some((project.parse().ok()?, revision.parse().ok()?))
-}
+use crate::notice::Notice;
 
 impl Store {
-    /// A stream of `(project, serving revision)` announced by commits of any instance sharing
-    /// this PostgreSQL database. The listener reconnects by itself after a connection loss;
+    /// A stream of the [`Notice`]s (serving revisions, revoked keys, removed members) announced by
+    /// commits of any instance sharing this PostgreSQL database. The listener reconnects by itself after a connection loss;
     /// notifications sent meanwhile are lost, so callers should also compare
     /// [`Store::serving_revision`] periodically. On SQLite the stream never yields.
     ///
     /// # Errors
     /// [`StoreError::Unavailable`] when the listening connection cannot be opened.
     #[instrument(skip(self))]
-    pub async fn listen(&self) -> Result<BoxStream<'static, (ProjectId, i64)>, StoreError> {
+    pub async fn listen(&self) -> Result<BoxStream<'static, Notice>, StoreError> {
         if self.backend != Backend::Postgres {
             return Ok(stream::pending().boxed());
         }
@@ -43,9 +39,9 @@ impl Store {
             .filter_map(|item| async move {
                 match item {
                     Ok(notification) => {
-                        let parsed = parse(notification.payload());
+                        let parsed = Notice::parse(notification.payload());
                         if parsed.is_none() {
-                            tracing::warn!("ignoring a malformed serving notification");
+                            tracing::warn!("ignoring a malformed notification");
                         }
                         parsed
                     }
@@ -56,18 +52,5 @@ impl Store {
                 }
             })
             .boxed())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn payloads_parse() {
-        let id = uuid::Uuid::from_u128(7);
-        assert_eq!(parse(&format!("{id}:12")), Some((ProjectId::from_uuid(id), 12)));
-        assert_eq!(parse("nonsense"), None);
-        assert_eq!(parse(&format!("{id}:x")), None);
     }
 }

@@ -5,15 +5,13 @@ use slipway_domain::audit::{AuditEvent, GENESIS_HASH};
 use slipway_domain::{AuditEventId, ProjectId};
 use uuid::Uuid;
 
-use crate::commit::Commit;
+use crate::commit::{Commit, notify};
 use crate::connect::Backend;
 use crate::convert::audit::audit_event_to_row;
 use crate::convert::to_u64;
 use crate::entities::audit_event;
 use crate::error::{ConflictKind, StoreError, TxError};
-
-/// The channel on which PostgreSQL announces `<project uuid>:<serving revision>`.
-pub(crate) const SERVING_CHANNEL: &str = "slipway_serving";
+use crate::notice::Notice;
 
 /// Fails with [`ConflictKind::Stale`] unless `project`'s serving revision is `expected`; on
 /// PostgreSQL the row stays locked until the transaction ends, so no other commit can change the
@@ -62,14 +60,7 @@ pub(super) async fn bump_serving_revision(
         .await?
         .ok_or(StoreError::NotFound("project"))?;
     let revision: i64 = row.try_get_by_index(0)?;
-    if backend == Backend::Postgres {
-        tx.execute_raw(Statement::from_sql_and_values(
-            db,
-            "SELECT pg_notify($1, $2)",
-            [SERVING_CHANNEL.into(), format!("{project}:{revision}").into()],
-        ))
-        .await?;
-    }
+    notify::queue(tx, backend, Notice::Serving { project, revision }).await?;
     Ok(revision)
 }
 

@@ -2,10 +2,11 @@
 //! one audit event, retried as a whole when the database asks for it.
 
 mod audit;
-pub(crate) use audit::SERVING_CHANNEL;
 mod content;
 mod environments;
 mod identity;
+mod notify;
+pub(crate) use notify::CHANNEL as SERVING_CHANNEL;
 mod pointers;
 mod releases;
 
@@ -268,13 +269,18 @@ impl Store {
 
     async fn apply_all(&self, tx: &DatabaseTransaction, commit: &Commit) -> Result<Committed, TxError> {
         let mut serving: BTreeSet<ProjectId> = BTreeSet::new();
+        let mut revocations = Vec::new();
         for write in &commit.writes {
             tracing::trace!(write = write.name(), "applying");
             // Looked up before the write: a deleted environment no longer names its project.
             if write.changes_serving() {
                 serving.extend(environments::projects_of(tx, write).await?);
             }
+            revocations.extend(notify::revocations(tx, self.backend, write).await?);
             self.apply(tx, write).await?;
+        }
+        for notice in revocations {
+            notify::queue(tx, self.backend, notice).await?;
         }
         let mut serving_revision = None;
         for project in &serving {

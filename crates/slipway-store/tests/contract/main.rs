@@ -10,6 +10,7 @@ mod audit;
 mod concurrency;
 mod environments;
 mod identity;
+mod notices;
 mod releases;
 mod resources;
 mod schema;

@@ -6,7 +6,7 @@ use futures_util::StreamExt;
 use slipway_domain::release::{Change, ReleaseState};
 use slipway_domain::text::Message;
 use slipway_domain::{ResourceId, Role};
-use slipway_store::{Backend, ConflictKind, PageRequest, ReleaseFilter, StoreError, Write};
+use slipway_store::{Backend, ConflictKind, Notice, PageRequest, ReleaseFilter, StoreError, Write};
 
 use crate::contract;
 use crate::fixtures::{apply_writes, deploy, now, prompt_with_versions, release, world};
@@ -342,7 +342,13 @@ async fn serving_changes_are_announced(db: &TestDb) {
         let got = tokio::time::timeout(std::time::Duration::from_secs(10), stream.next())
             .await
             .expect("a notification within 10 s");
-        assert_eq!(got, Some((w.project.id, committed.serving_revision.unwrap())));
+        assert_eq!(
+            got,
+            Some(Notice::Serving {
+                project: w.project.id,
+                revision: committed.serving_revision.unwrap()
+            })
+        );
     } else {
         let nothing = tokio::time::timeout(std::time::Duration::from_millis(50), stream.next()).await;
         assert!(nothing.is_err(), "SQLite's stream never yields");

@@ -10,6 +10,7 @@ mod cli;
 mod crash;
 mod gateway;
 mod helpers;
+mod hostile;
 mod instances;
 mod process;
 mod races;

@@ -7,10 +7,12 @@
 
 mod bad_input;
 mod cli;
+mod connections;
 mod crash;
 mod gateway;
 mod helpers;
 mod instances;
+mod media_types;
 mod process;
 mod races;
 mod shutdown;

@@ -233,3 +233,26 @@ async fn watch_streams_and_subscriptions_outlive_a_short_idle_timeout() {
     );
     app.finish().await;
 }
+
+#[tokio::test]
+async fn websockets_must_send_connection_init_within_the_header_timeout() {
+    let timeout = Duration::from_millis(500);
+    let app = spawn_tuned(|s| s.header_read_timeout = timeout).await;
+    let owner = app.token("ws-idle");
+    let mut silent = connect(&app).await;
+    let mut prompt = connect(&app).await;
+    let ack = init(&mut prompt, json!({ "Authorization": format!("Bearer {owner}") })).await;
+    assert_eq!(ack.unwrap()["type"], "connection_ack");
+
+    let answer = receive(&mut silent, PATIENCE).await;
+    assert!(
+        matches!(answer, Some(Err(_))),
+        "a socket without connection_init is closed: {answer:?}"
+    );
+    // The one that said hello in time is still served after the timeout.
+    tokio::time::sleep(timeout * 2).await;
+    send(&mut prompt, json!({ "type": "ping" })).await;
+    let pong = receive(&mut prompt, PATIENCE).await.unwrap().unwrap();
+    assert_eq!(pong["type"], "pong", "{pong}");
+    app.finish().await;
+}

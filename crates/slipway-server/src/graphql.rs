@@ -18,6 +18,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 use slipway_graphql::{AppSchema, SchemaOptions};
 use slipway_service::{Ctx, Service};
+use tokio::sync::oneshot;
 
 use crate::config::Settings;
 use crate::error::ApiError;
@@ -37,6 +38,9 @@ pub struct GraphqlState {
     pub body_limit: usize,
     /// Interval of WebSocket keep-alives.
     pub keepalive: Duration,
+    /// Time a WebSocket has to send `connection_init` (the header-read timeout: until then
+    /// the client has not said what it wants).
+    pub init_timeout: Duration,
 }
 
 impl std::fmt::Debug for GraphqlState {
@@ -60,6 +64,7 @@ impl GraphqlState {
             graphiql: settings.graphiql,
             body_limit: settings.body_limit,
             keepalive: settings.watch_keepalive,
+            init_timeout: settings.header_read_timeout,
         }
     }
 }
@@ -222,16 +227,27 @@ pub async fn get(State(state): State<AppState>, request: Request) -> Response {
 async fn serve_socket(state: AppState, socket: WebSocket, protocol: GraphQLProtocol, request_id: Option<String>) {
     let auth = state.auth.clone();
     let service = state.service.clone();
+    let (initialized, init_seen) = oneshot::channel::<()>();
     let connection = GraphQLWebSocket::new(socket, state.graphql.schema.clone(), protocol)
         .on_connection_init(move |payload: Value| {
+            let _seen = initialized.send(());
             slipway_graphql::connection_init(service, payload, move |token| async move {
                 auth.authenticate_token(&token, request_id).await
             })
         })
         .serve();
+    // A socket that never says `connection_init` would hold its connection forever.
+    let init_timeout = state.graphql.init_timeout;
+    let init_overdue = async move {
+        if tokio::time::timeout(init_timeout, init_seen).await.is_err() {
+            return;
+        }
+        std::future::pending::<()>().await;
+    };
     let mut shutdown = state.shutdown.signal();
     tokio::select! {
         () = connection => {}
+        () = init_overdue => tracing::debug!("closing a GraphQL WebSocket: no connection_init in time"),
         () = shutdown.wait() => tracing::debug!("closing a GraphQL WebSocket for shutdown"),
     }
 }

@@ -7,11 +7,13 @@
 
 mod bad_input;
 mod cli;
+mod connections;
 mod crash;
 mod gateway;
 mod helpers;
 mod hostile;
 mod instances;
+mod media_types;
 mod process;
 mod races;
 mod revocation;

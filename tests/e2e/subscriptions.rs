@@ -12,10 +12,17 @@ use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 use crate::helpers::{PATIENCE, TestApp, fixture, new_prompt_version, publish_prompt, spawn_app};
 
-type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+/// A graphql-transport-ws client socket.
+pub type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
+/// Opens a graphql-transport-ws socket on `app`'s `/graphql`.
 pub async fn connect(app: &TestApp) -> Socket {
-    let mut request = format!("ws://{}/graphql", app.addr).into_client_request().unwrap();
+    connect_to(&format!("ws://{}/graphql", app.addr)).await
+}
+
+/// Opens a graphql-transport-ws socket on `url` (`ws://HOST:PORT/graphql`).
+pub async fn connect_to(url: &str) -> Socket {
+    let mut request = url.into_client_request().unwrap();
     request
         .headers_mut()
         .insert("sec-websocket-protocol", "graphql-transport-ws".parse().unwrap());
@@ -24,6 +31,7 @@ pub async fn connect(app: &TestApp) -> Socket {
     socket
 }
 
+/// Sends one protocol message.
 pub async fn send(socket: &mut Socket, message: Value) {
     socket.send(Message::Text(message.to_string().into())).await.unwrap();
 }
@@ -42,6 +50,7 @@ pub async fn receive(socket: &mut Socket, wait: Duration) -> Option<Result<Value
     }
 }
 
+/// Sends `connection_init` with `payload`; the answer (or the close code).
 pub async fn init(socket: &mut Socket, payload: Value) -> Result<Value, u16> {
     send(socket, json!({ "type": "connection_init", "payload": payload })).await;
     receive(socket, PATIENCE).await.expect("an answer to connection_init")

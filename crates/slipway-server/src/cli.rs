@@ -206,6 +206,18 @@ pub struct Options {
     /// check across instances [default: 5s].
     #[arg(long, env = "SLIPWAY_TICK_INTERVAL", global = true, value_parser = parse_duration, help_heading = "Server")]
     pub tick_interval: Option<Duration>,
+    /// Time a client has to send a request's complete headers, from its first byte (or from
+    /// connecting) [default: 10s].
+    #[arg(long, env = "SLIPWAY_HEADER_READ_TIMEOUT", global = true, value_parser = parse_duration, help_heading = "Server")]
+    pub header_read_timeout: Option<Duration>,
+    /// Time a keep-alive connection may stay idle between requests before it is closed
+    /// [default: 60s].
+    #[arg(long, env = "SLIPWAY_IDLE_TIMEOUT", global = true, value_parser = parse_duration, help_heading = "Server")]
+    pub idle_timeout: Option<Duration>,
+    /// Connections served at once; further clients wait in the accept queue [default: 4096].
+    #[arg(long, env = "SLIPWAY_MAX_CONNECTIONS", global = true, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(1..), help_heading = "Server")]
+    pub max_connections: Option<u32>,
     /// Interval of keep-alive comments on /v1/config/watch [default: 15s].
     #[arg(long, env = "SLIPWAY_WATCH_KEEPALIVE", global = true, value_parser = parse_duration, help_heading = "Server")]
     pub watch_keepalive: Option<Duration>,

@@ -21,6 +21,12 @@ pub const DEFAULT_DATA_DIR: &str = "./slipway-data";
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 /// The SQLite file name inside the data directory.
 pub const SQLITE_FILE: &str = "slipway.db";
+/// The default time a client has to send a request's complete headers.
+pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// The default time a keep-alive connection may stay idle between requests.
+pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+/// The default number of connections served at once.
+pub const DEFAULT_MAX_CONNECTIONS: u32 = 4096;
 /// The environment variable holding the credential keyring itself (never a flag: command lines
 /// are visible to every user of the machine).
 pub const CREDENTIAL_KEY_ENV: &str = "SLIPWAY_CREDENTIAL_KEY";
@@ -76,6 +82,12 @@ pub struct Settings {
     pub request_timeout: Duration,
     /// Browser origins allowed by CORS (`*` for any); empty turns CORS off.
     pub cors_origins: Vec<String>,
+    /// Time from a request's first byte (or a connection's opening) to its complete headers.
+    pub header_read_timeout: Duration,
+    /// Time a keep-alive connection may wait idle for its next request.
+    pub idle_timeout: Duration,
+    /// Connections served at once (at least 1); more wait in the accept queue.
+    pub max_connections: u32,
     /// Background tick interval.
     pub tick_interval: Duration,
     /// Keep-alive interval of the watch stream (and of GraphQL WebSockets).
@@ -108,6 +120,9 @@ impl fmt::Debug for Settings {
             .field("body_limit", &self.body_limit)
             .field("request_timeout", &self.request_timeout)
             .field("cors_origins", &self.cors_origins)
+            .field("header_read_timeout", &self.header_read_timeout)
+            .field("idle_timeout", &self.idle_timeout)
+            .field("max_connections", &self.max_connections)
             .field("tick_interval", &self.tick_interval)
             .field("watch_keepalive", &self.watch_keepalive)
             .field("jwt", &self.jwt)
@@ -132,6 +147,9 @@ struct FileConfig {
     body_limit: Option<usize>,
     request_timeout: Option<String>,
     cors_origins: Option<Vec<String>>,
+    header_read_timeout: Option<String>,
+    idle_timeout: Option<String>,
+    max_connections: Option<u32>,
     tick_interval: Option<String>,
     watch_keepalive: Option<String>,
     jwt_public_key_file: Option<PathBuf>,
@@ -155,6 +173,16 @@ fn file_duration(value: Option<String>, key: &str) -> Result<Option<Duration>, S
     value
         .map(|v| parse_duration(&v).map_err(|e| StartupError::Config(format!("{key}: {e}"))))
         .transpose()
+}
+
+/// `value`, else `default`; a zero duration (which would close every connection at once) is
+/// refused.
+fn positive(value: Option<Duration>, default: Duration, key: &str) -> Result<Duration, StartupError> {
+    match value {
+        Some(d) if d.is_zero() => Err(StartupError::Config(format!("{key}: must be longer than zero"))),
+        Some(d) => Ok(d),
+        None => Ok(default),
+    }
 }
 
 impl Settings {
@@ -199,6 +227,25 @@ impl Settings {
                 .or(file_duration(file.request_timeout, "request_timeout")?)
                 .unwrap_or(Duration::from_secs(30)),
             cors_origins: options.cors_origins.or(file.cors_origins).unwrap_or_default(),
+            header_read_timeout: positive(
+                options
+                    .header_read_timeout
+                    .or(file_duration(file.header_read_timeout, "header_read_timeout")?),
+                DEFAULT_HEADER_READ_TIMEOUT,
+                "header_read_timeout",
+            )?,
+            idle_timeout: positive(
+                options
+                    .idle_timeout
+                    .or(file_duration(file.idle_timeout, "idle_timeout")?),
+                DEFAULT_IDLE_TIMEOUT,
+                "idle_timeout",
+            )?,
+            max_connections: match options.max_connections.or(file.max_connections) {
+                Some(0) => return Err(StartupError::Config("max_connections: must be at least 1".into())),
+                Some(n) => n,
+                None => DEFAULT_MAX_CONNECTIONS,
+            },
             tick_interval: options
                 .tick_interval
                 .or(file_duration(file.tick_interval, "tick_interval")?)
@@ -276,6 +323,10 @@ mod tests {
         assert_eq!(s.listen, DEFAULT_LISTEN.parse().unwrap());
         assert!(s.graphiql && !s.production && s.migrate_on_start);
         assert_eq!(s.tick_interval, Duration::from_secs(5));
+        assert_eq!(
+            (s.header_read_timeout, s.idle_timeout, s.max_connections),
+            (Duration::from_secs(10), Duration::from_secs(60), 4096)
+        );
         let s = Settings::resolve(
             Options {
                 data_dir: Some("/var/lib/slipway".into()),
@@ -292,7 +343,7 @@ mod tests {
         let mut file = tempfile::NamedTempFile::new().unwrap();
         writeln!(
             file,
-            "listen = \"0.0.0.0:9000\"\ntick_interval = \"1m\"\nproduction = true\ndatabase_url = \"postgres://u:hunter2@db/s\""
+            "listen = \"0.0.0.0:9000\"\ntick_interval = \"1m\"\nproduction = true\ndatabase_url = \"postgres://u:hunter2@db/s\"\nidle_timeout = \"2m\"\nmax_connections = 64"
         )
         .unwrap();
         let options = Options {
@@ -303,6 +354,7 @@ mod tests {
         let s = Settings::resolve(options, None).unwrap();
         assert_eq!(s.listen, "127.0.0.1:7000".parse().unwrap());
         assert_eq!(s.tick_interval, Duration::from_secs(60));
+        assert_eq!((s.idle_timeout, s.max_connections), (Duration::from_secs(120), 64));
         assert!(s.production);
         assert!(!s.graphiql, "GraphiQL is off in production unless asked for");
         assert!(
@@ -313,7 +365,14 @@ mod tests {
 
     #[test]
     fn unknown_or_invalid_file_settings_are_refused() {
-        for text in ["colour = \"red\"", "tick_interval = \"soon\"", "listen = 5"] {
+        for text in [
+            "colour = \"red\"",
+            "tick_interval = \"soon\"",
+            "listen = 5",
+            "max_connections = 0",
+            "header_read_timeout = \"0s\"",
+            "idle_timeout = \"0ms\"",
+        ] {
             let mut file = tempfile::NamedTempFile::new().unwrap();
             writeln!(file, "{text}").unwrap();
             let options = Options {

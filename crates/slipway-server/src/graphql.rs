@@ -1,7 +1,10 @@
 //! `/graphql`: POST runs one GraphQL operation; GET upgrades to a graphql-transport-ws
 //! WebSocket for subscriptions (authenticated in `connection_init`) or, from a browser, serves
-//! GraphiQL. The body is read here under the size limit and parsed here, so that malformed
-//! JSON, batches and oversize bodies get GraphQL-shaped errors with a code, never a 500.
+//! GraphiQL (GET never runs an operation, so never a mutation). A POST must be
+//! `application/json` (else `415`) and is answered in the media type its `Accept` asks for
+//! ([`media`](crate::media)). The body is read here under the size limit and parsed here, so
+//! that malformed JSON, batches and oversize bodies get GraphQL-shaped errors with a code, never
+//! a 500. WebSocket messages are limited to the body size too.
 
 use std::time::Duration;
 
@@ -10,15 +13,17 @@ use axum::body::{Body, to_bytes};
 use axum::extract::ws::{WebSocket, WebSocketUpgrade};
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 use slipway_graphql::{AppSchema, SchemaOptions};
 use slipway_service::{Ctx, Service};
+use tokio::sync::oneshot;
 
 use crate::config::Settings;
 use crate::error::ApiError;
 use crate::graphiql;
+use crate::media::{self, ResponseMedia};
 use crate::request_id::RequestId;
 use crate::state::AppState;
 
@@ -33,6 +38,9 @@ pub struct GraphqlState {
     pub body_limit: usize,
     /// Interval of WebSocket keep-alives.
     pub keepalive: Duration,
+    /// Time a WebSocket has to send `connection_init` (the header-read timeout: until then
+    /// the client has not said what it wants).
+    pub init_timeout: Duration,
 }
 
 impl std::fmt::Debug for GraphqlState {
@@ -56,23 +64,51 @@ impl GraphqlState {
             graphiql: settings.graphiql,
             body_limit: settings.body_limit,
             keepalive: settings.watch_keepalive,
+            init_timeout: settings.header_read_timeout,
         }
     }
 }
 
-/// A GraphQL-shaped error response (`{"errors": [{message, extensions: {code}}]}`).
-fn graphql_error(error: &ApiError) -> Response {
+/// A GraphQL-shaped error response (`{"errors": [{message, extensions: {code}}]}`) in the
+/// negotiated media type.
+fn graphql_error(error: &ApiError, media: ResponseMedia) -> Response {
     let mut extensions = json!({ "code": error.code });
     if let Some(field) = &error.field {
         extensions["field"] = json!(field);
     }
     let body = json!({ "errors": [{ "message": error.message, "extensions": extensions }] });
-    let mut response = (error.status, axum::Json(body)).into_response();
+    let mut response = json_response(error.status, &body, media);
     if error.status == StatusCode::UNAUTHORIZED {
         response
             .headers_mut()
             .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
     }
+    response
+}
+
+fn json_response(status: StatusCode, body: &Value, media: ResponseMedia) -> Response {
+    let mut response = Response::new(Body::from(body.to_string()));
+    *response.status_mut() = status;
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, media.content_type());
+    response
+}
+
+/// `415` for a body that is not `application/json`, saying what is.
+fn unsupported_media_type(media: ResponseMedia) -> Response {
+    let mut response = graphql_error(
+        &ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "UNSUPPORTED_MEDIA_TYPE",
+            "send GraphQL requests as Content-Type: application/json",
+        ),
+        media,
+    );
+    response.headers_mut().insert(
+        HeaderName::from_static("accept-post"),
+        HeaderValue::from_static("application/json"),
+    );
     response
 }
 
@@ -101,44 +137,48 @@ fn parse_body(bytes: &[u8]) -> Result<slipway_graphql::Request, ApiError> {
     serde_json::from_value(value).map_err(|e| ApiError::validation("body", format!("is not a GraphQL request ({e})")))
 }
 
-/// `POST /graphql`.
+/// `POST /graphql`. The media types come first, before the caller, the body or the document
+/// are looked at.
 pub async fn post(State(state): State<AppState>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
+    let media = ResponseMedia::negotiate(parts.headers.get(header::ACCEPT));
+    if !media::is_json_body(parts.headers.get(header::CONTENT_TYPE)) {
+        return unsupported_media_type(media);
+    }
     let caller = match caller(&state, &parts).await {
         Ok(caller) => caller,
-        Err(error) => return graphql_error(&error),
+        Err(error) => return graphql_error(&error, media),
     };
     let bytes = match to_bytes(body, state.graphql.body_limit).await {
         Ok(bytes) => bytes,
         Err(_) => {
-            return graphql_error(&ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "PAYLOAD_TOO_LARGE",
-                format!("the body is larger than {} bytes", state.graphql.body_limit),
-            ));
+            return graphql_error(
+                &ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "PAYLOAD_TOO_LARGE",
+                    format!("the body is larger than {} bytes", state.graphql.body_limit),
+                ),
+                media,
+            );
         }
     };
     let gql_request = match parse_body(&bytes) {
         Ok(r) => r,
-        Err(error) => return graphql_error(&error),
+        Err(error) => return graphql_error(&error, media),
     };
     let gql_request = slipway_graphql::attach(&state.service, gql_request, caller);
     let gql_response = state.graphql.schema.execute(gql_request).await;
-    match serde_json::to_vec(&gql_response) {
+    match serde_json::to_value(&gql_response) {
         Ok(body) => {
-            let mut response = Response::new(Body::from(body));
-            response
-                .headers_mut()
-                .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
-            response
+            let (status, body) = media.answer(body);
+            json_response(status, &body, media)
         }
         Err(e) => {
             tracing::error!(error = %e, "could not serialize a GraphQL response");
-            graphql_error(&ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "INTERNAL",
-                "internal error",
-            ))
+            graphql_error(
+                &ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL", "internal error"),
+                media,
+            )
         }
     }
 }
@@ -175,7 +215,11 @@ pub async fn get(State(state): State<AppState>, request: Request) -> Response {
         Err(rejection) => return ApiError::validation("upgrade", rejection.body_text()).into_response(),
     };
     let state_for_socket = state.clone();
+    // A message (and each frame of it) may be as large as an HTTP body, no larger: a bigger one
+    // is refused from its frame header and ends that connection, never read into memory.
     upgrade
+        .max_message_size(state.graphql.body_limit)
+        .max_frame_size(state.graphql.body_limit)
         .protocols(slipway_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
         .on_upgrade(move |socket| serve_socket(state_for_socket, socket, protocol, request_id))
 }
@@ -183,16 +227,27 @@ pub async fn get(State(state): State<AppState>, request: Request) -> Response {
 async fn serve_socket(state: AppState, socket: WebSocket, protocol: GraphQLProtocol, request_id: Option<String>) {
     let auth = state.auth.clone();
     let service = state.service.clone();
+    let (initialized, init_seen) = oneshot::channel::<()>();
     let connection = GraphQLWebSocket::new(socket, state.graphql.schema.clone(), protocol)
         .on_connection_init(move |payload: Value| {
+            let _seen = initialized.send(());
             slipway_graphql::connection_init(service, payload, move |token| async move {
                 auth.authenticate_token(&token, request_id).await
             })
         })
         .serve();
+    // A socket that never says `connection_init` would hold its connection forever.
+    let init_timeout = state.graphql.init_timeout;
+    let init_overdue = async move {
+        if tokio::time::timeout(init_timeout, init_seen).await.is_err() {
+            return;
+        }
+        std::future::pending::<()>().await;
+    };
     let mut shutdown = state.shutdown.signal();
     tokio::select! {
         () = connection => {}
+        () = init_overdue => tracing::debug!("closing a GraphQL WebSocket: no connection_init in time"),
         () = shutdown.wait() => tracing::debug!("closing a GraphQL WebSocket for shutdown"),
     }
 }

@@ -12,7 +12,9 @@ use tokio::net::TcpListener;
 use crate::app::{self, HttpOptions};
 use crate::auth::Authenticator;
 use crate::config::Settings;
+use crate::connection::Deadlines;
 use crate::graphql::GraphqlState;
+use crate::listener::{self, ListenerOptions};
 use crate::metrics::Metrics;
 use crate::shutdown::Shutdown;
 use crate::startup::{self, StartupError};
@@ -91,7 +93,8 @@ impl Server {
     /// Serves until the shutdown handle fires, then drains and closes the database.
     ///
     /// # Errors
-    /// [`StartupError::Serve`] when accepting fails, [`StartupError::Store`] when closing does.
+    /// [`StartupError::Serve`] when the bound address cannot be read, [`StartupError::Store`]
+    /// when closing the database fails. (A failed `accept` is logged and retried.)
     pub async fn run(self) -> Result<(), StartupError> {
         let Server {
             listener,
@@ -111,9 +114,14 @@ impl Server {
             "Slipway listening on http://{addr} (GraphQL at /graphql, gateway at /v1/config)"
         );
         tracing::info!("{token_hint}");
-        let served = axum::serve(listener, router)
-            .with_graceful_shutdown(state.shutdown.signal().wait_owned())
-            .await;
+        let options = ListenerOptions {
+            deadlines: Deadlines {
+                header_read: settings.header_read_timeout,
+                idle: settings.idle_timeout,
+            },
+            max_connections: settings.max_connections,
+        };
+        listener::serve(listener, router, options, state.shutdown.signal()).await;
         tracing::info!("no more requests in flight; stopping background work");
         background.abort();
         release_metrics.abort();
@@ -123,7 +131,6 @@ impl Server {
         let _aborted = background.await;
         let _aborted = release_metrics.await;
         let _aborted = follower.await;
-        served.map_err(StartupError::Serve)?;
         state.service.store().clone().close().await?;
         tracing::info!("database closed; bye");
         Ok(())

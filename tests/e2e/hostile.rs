@@ -92,8 +92,9 @@ const BODY_LIMIT: usize = 1 << 20;
 /// all of it is sent) with the connection closed. Never read, never a crash.
 async fn post_oversized(server: &ServerProcess, body: String) {
     assert!(body.len() > BODY_LIMIT);
-    let sent = server
-        .client
+    // Its own client: the server closes a connection whose body it refused to read, and that
+    // connection must not go back to the pool the other requests share.
+    let sent = reqwest::Client::new()
         .post(server.url("/graphql"))
         .header(CONTENT_TYPE, "application/json")
         .body(body)
@@ -459,5 +460,62 @@ async fn the_websocket_refuses_the_same_documents_without_dying() {
         server.assert_alive(pid);
     }
     probe.assert_healthy("WebSocket").await;
+    server.finish().await;
+}
+
+#[tokio::test]
+async fn stalled_connections_and_wrong_media_types_cost_nothing() {
+    let env = [("SLIPWAY_HEADER_READ_TIMEOUT", "1s"), ("SLIPWAY_MAX_CONNECTIONS", "64")];
+    let Some(server) = ServerProcess::start_with(Db::Sqlite, &env).await else {
+        return;
+    };
+    let pid = server.pid();
+    let address = server.base.trim_start_matches("http://").to_owned();
+    let probe = HealthProbe::start(&server);
+    // Forty clients that start a request and never finish its headers: each is cut at the
+    // header timeout, and the slots they held serve others again.
+    let mut stalled = Vec::new();
+    for i in 0..40 {
+        let mut socket = tokio::net::TcpStream::connect(&address).await.unwrap();
+        let partial = format!("POST /graphql HTTP/1.1\r\nHost: x\r\nX-Stall-{i}: ");
+        tokio::io::AsyncWriteExt::write_all(&mut socket, partial.as_bytes())
+            .await
+            .unwrap();
+        stalled.push(socket);
+    }
+    for mut socket in stalled {
+        let mut buffer = [0_u8; 256];
+        let read = tokio::time::timeout(PATIENCE, tokio::io::AsyncReadExt::read(&mut socket, &mut buffer))
+            .await
+            .expect("a stalled connection is closed at the header timeout");
+        // Closed (0 bytes or a reset), possibly after a 408-style answer: never left open.
+        if let Ok(n) = read {
+            assert!(
+                n == 0 || buffer.starts_with(b"HTTP/1.1 4"),
+                "{:?}",
+                String::from_utf8_lossy(&buffer[..n])
+            );
+        }
+    }
+    server.assert_alive(pid);
+    // Bodies that are not JSON are refused before anything reads them.
+    for content_type in [
+        "text/plain",
+        "application/graphql",
+        "multipart/form-data; boundary=x",
+        "application/x-www-form-urlencoded",
+    ] {
+        let response = server
+            .client
+            .post(server.url("/graphql"))
+            .header(CONTENT_TYPE, content_type)
+            .body(query_body(&fragment_explosion(20, 10)))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 415, "{content_type}");
+        server.assert_alive(pid);
+    }
+    probe.assert_healthy("stalled connections and media types").await;
     server.finish().await;
 }

@@ -13,6 +13,7 @@
 //! The parsed document is then handed on, so async-graphql does not parse it again.
 
 mod nesting;
+mod offload;
 mod shape;
 
 use std::sync::Arc;
@@ -50,29 +51,35 @@ impl Extension for DocumentGuard {
         next: NextPrepareRequest<'_>,
     ) -> ServerResult<Request> {
         let limits = self.0;
-        if let Err(deep) = nesting::check(&request.query, limits.max_nesting) {
-            return Err(refusal(
-                format!("the document nests brackets deeper than {} levels", deep.limit),
-                Some(Pos {
-                    line: deep.line,
-                    column: deep.column,
-                }),
-                PARSE_FAILED,
-            ));
-        }
-        let document = request.parsed_query().map_err(without_source_text)?;
-        if let Err(error) = shape::check(document, limits.shape) {
-            return Err(refusal(error.to_string(), None, VALIDATION_FAILED));
-        }
-        if variables_too_deep(&request.variables, limits.max_nesting) {
-            return Err(refusal(
-                format!("the variables nest deeper than {} levels", limits.max_nesting),
-                None,
-                VALIDATION_FAILED,
-            ));
-        }
+        offload::run(request.query.len(), || check(&mut request, limits))?;
         next.run(ctx, request).await
     }
+}
+
+/// Every check, in order: nesting before parsing, the parsed shape, the variables.
+fn check(request: &mut Request, limits: GuardLimits) -> ServerResult<()> {
+    if let Err(deep) = nesting::check(&request.query, limits.max_nesting) {
+        return Err(refusal(
+            format!("the document nests brackets deeper than {} levels", deep.limit),
+            Some(Pos {
+                line: deep.line,
+                column: deep.column,
+            }),
+            PARSE_FAILED,
+        ));
+    }
+    let document = request.parsed_query().map_err(without_source_text)?;
+    if let Err(error) = shape::check(document, limits.shape) {
+        return Err(refusal(error.to_string(), None, VALIDATION_FAILED));
+    }
+    if variables_too_deep(&request.variables, limits.max_nesting) {
+        return Err(refusal(
+            format!("the variables nest deeper than {} levels", limits.max_nesting),
+            None,
+            VALIDATION_FAILED,
+        ));
+    }
+    Ok(())
 }
 
 fn refusal(message: String, pos: Option<Pos>, code: &str) -> ServerError {

@@ -112,7 +112,10 @@ async fn every_operation_answers_every_caller_as_designed() {
                 let got = run(&w, row.0, who, scope).await;
                 cells += 1;
                 if got != want {
-                    wrong.push(format!("{} × {who:?} × {scope:?}: expected {want:?}, got {got:?}", row.0));
+                    wrong.push(format!(
+                        "{} × {who:?} × {scope:?}: expected {want:?}, got {got:?}",
+                        row.0
+                    ));
                 }
             }
         }

@@ -77,7 +77,11 @@ pub async fn build(w: &World, case: &str, scope: Scope) -> Option<Request> {
         ),
         "release" => {
             let (id, _) = w.release_into(site, "qa").await;
-            execute("query($id: ID!) { release(id: $id) { state } }", site, json!({ "id": id }))
+            execute(
+                "query($id: ID!) { release(id: $id) { state } }",
+                site,
+                json!({ "id": id }),
+            )
         }
         "resolve" => execute(
             r#"query($org: String!, $project: String!) {
@@ -274,7 +278,11 @@ pub async fn build(w: &World, case: &str, scope: Scope) -> Option<Request> {
         }
         "approveRelease" => {
             let id = w.pending_release(site).await;
-            execute("mutation($id: ID!) { approveRelease(id: $id) { state } }", site, json!({ "id": id }))
+            execute(
+                "mutation($id: ID!) { approveRelease(id: $id) { state } }",
+                site,
+                json!({ "id": id }),
+            )
         }
         "rejectRelease" => {
             let id = w.pending_release(site).await;
@@ -286,11 +294,19 @@ pub async fn build(w: &World, case: &str, scope: Scope) -> Option<Request> {
         }
         "cancelRelease: someone else's release" => {
             let id = w.pending_release(site).await;
-            execute("mutation($id: ID!) { cancelRelease(id: $id) { state } }", site, json!({ "id": id }))
+            execute(
+                "mutation($id: ID!) { cancelRelease(id: $id) { state } }",
+                site,
+                json!({ "id": id }),
+            )
         }
         "applyRelease" => {
             let id = w.approved_release(site).await;
-            execute("mutation($id: ID!) { applyRelease(id: $id) { state } }", site, json!({ "id": id }))
+            execute(
+                "mutation($id: ID!) { applyRelease(id: $id) { state } }",
+                site,
+                json!({ "id": id }),
+            )
         }
         "addMember" | "addMember: granting the owner role" => {
             let role = if case == "addMember" { "DEVELOPER" } else { "OWNER" };

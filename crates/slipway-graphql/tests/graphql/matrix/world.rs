@@ -219,7 +219,12 @@ impl Site {
     /// (developer) and `approver` members, the extra environments and policies, and the
     /// resources: prompt `greeting` (v1 live in staging), provider `openai` with a credential
     /// and an activation, routing rule `default` with a release.
-    async fn build(h: &Harness, org: &'static str, project: &'static str, [owner, author, approver]: [&str; 3]) -> Self {
+    async fn build(
+        h: &Harness,
+        org: &'static str,
+        project: &'static str,
+        [owner, author, approver]: [&str; 3],
+    ) -> Self {
         let owner = h.user(owner).await;
         h.ok(
             &owner,

@@ -152,7 +152,7 @@ pub async fn build(w: &World, case: &str, scope: Scope) -> Option<Request> {
               setEnvironmentRoles(org: $org, project: $project, input: { production: [{ environment: "qa", isProduction: $mark }] }) { slug }
             }"#,
             site,
-            json!({ "mark": n % 2 == 0 }),
+            json!({ "mark": n.is_multiple_of(2) }),
         ),
         "setEnvironmentRoles: moving the default and the fallback" => {
             let data = w

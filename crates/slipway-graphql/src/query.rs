@@ -9,7 +9,7 @@ use std::sync::Arc;
 use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, Object};
 use slipway_domain::ReleaseId;
-use slipway_service::ServiceError;
+use slipway_service::{Service, ServiceError};
 
 use crate::context::use_case;
 use crate::error::{GqlResult, invalid};
@@ -31,10 +31,11 @@ pub struct QueryRoot;
 /// Every read.
 #[Object(name = "Query")]
 impl QueryRoot {
-    /// The signed-in user and their organizations (`UNAUTHENTICATED` without a user token).
+    /// The signed-in user and their organizations (`UNAUTHENTICATED` without a token,
+    /// `FORBIDDEN` for an API key).
     async fn viewer(&self, ctx: &Context<'_>) -> async_graphql::Result<Viewer> {
         let (_, caller) = use_case(ctx)?;
-        let user = caller.user_ref().ok_or(ServiceError::Unauthenticated).gql(ctx)?;
+        let user = Service::signed_in(caller).gql(ctx)?;
         Ok(Viewer(user.clone()))
     }
 

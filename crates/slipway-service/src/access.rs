@@ -52,16 +52,41 @@ impl Service {
         slug: &str,
         permission: Permission,
     ) -> ServiceResult<(Project, Role)> {
-        if matches!(ctx.caller, Caller::ApiKey(_)) {
-            return Err(ServiceError::Forbidden {
-                permission: Some(permission),
-                message: "API keys may only read configuration".into(),
+        let project = self.project_by_slugs(org, slug).await?;
+        let role = self
+            .authorize_in(ctx, &project, permission, || format!("project '{org}/{slug}'"))
+            .await?;
+        Ok((project, role))
+    }
+
+    /// Checks that the caller holds `permission` in `project`, which they found by slugs or by
+    /// the id of something in it. An API key holds no permission through this path (it only
+    /// resolves configuration): it is refused with FORBIDDEN in its own project and, like any
+    /// caller who cannot view a project, gets not-found in every other.
+    pub(crate) async fn authorize_in(
+        &self,
+        ctx: &Ctx,
+        project: &Project,
+        permission: Permission,
+        what: impl FnOnce() -> String,
+    ) -> ServiceResult<Role> {
+        if let Caller::ApiKey(key) = &ctx.caller {
+            return Err(if key.project_id == project.id {
+                Self::key_refused(Some(permission))
+            } else {
+                ServiceError::NotFound(what())
             });
         }
-        let project = self.project_by_slugs(org, slug).await?;
-        let role = self.role_in(ctx, &project).await?;
-        let role = Self::require(role, permission, || format!("project '{org}/{slug}'"))?;
-        Ok((project, role))
+        let role = self.role_in(ctx, project).await?;
+        Self::require(role, permission, what)
+    }
+
+    /// The refusal of an API key asking for anything but configuration.
+    fn key_refused(permission: Option<Permission>) -> ServiceError {
+        ServiceError::Forbidden {
+            permission,
+            message: "API keys may only read configuration".into(),
+        }
     }
 
     /// Checks a role against a permission with the not-found rule.
@@ -92,7 +117,7 @@ impl Service {
         ctx: &Ctx,
         organization: &Organization,
     ) -> ServiceResult<()> {
-        let user = ctx.user_ref().ok_or(ServiceError::Unauthenticated)?;
+        let user = Self::signed_in(ctx)?;
         if self.store().is_organization_owner(user.id, organization.id).await? {
             return Ok(());
         }
@@ -111,8 +136,16 @@ impl Service {
         Ok(self.store().project_roles(project).await?)
     }
 
-    /// The signed-in user, or unauthenticated.
-    pub(crate) fn signed_in(ctx: &Ctx) -> ServiceResult<&slipway_domain::User> {
-        ctx.user_ref().ok_or(ServiceError::Unauthenticated)
+    /// The signed-in user; FORBIDDEN for an API key (authenticated, but not a user), else
+    /// unauthenticated.
+    ///
+    /// # Errors
+    /// As above, when the caller is not a user.
+    pub fn signed_in(ctx: &Ctx) -> ServiceResult<&slipway_domain::User> {
+        match &ctx.caller {
+            Caller::User(user) => Ok(user),
+            Caller::ApiKey(_) => Err(Self::key_refused(None)),
+            Caller::System => Err(ServiceError::Unauthenticated),
+        }
     }
 }

@@ -9,5 +9,6 @@ mod errors;
 mod flow;
 mod guard;
 mod limits;
+mod matrix;
 mod pagination;
 mod subscriptions;

@@ -71,8 +71,9 @@ impl Service {
             .project(release.parts().project_id)
             .await?
             .ok_or_else(not_found)?;
-        let role = self.role_in(ctx, &project).await?;
-        let role = Self::require(role, Permission::ProjectView, || format!("release {id}"))?;
+        let role = self
+            .authorize_in(ctx, &project, Permission::ProjectView, || format!("release {id}"))
+            .await?;
         Ok((release, project, role))
     }
 

@@ -217,8 +217,24 @@ both_backends!(api_keys_are_scoped, async |h: &Harness| {
             .unwrap_err(),
         ServiceError::NotFound(_)
     ));
-    // Keys are read-only.
-    assert!(s.create_environment(&gateway, "acme", "chat", qa("qa")).await.is_err());
+    // Keys are read-only: FORBIDDEN in their own project, NOT_FOUND in any other (a key has no
+    // `project:view` there), and FORBIDDEN for what only users do.
+    assert!(matches!(
+        s.create_environment(&gateway, "acme", "chat", qa("qa"))
+            .await
+            .unwrap_err(),
+        ServiceError::Forbidden { .. }
+    ));
+    assert!(matches!(
+        s.create_environment(&gateway, "acme", "other", qa("qa"))
+            .await
+            .unwrap_err(),
+        ServiceError::NotFound(_)
+    ));
+    assert!(matches!(
+        s.my_organizations(&gateway).await.unwrap_err(),
+        ServiceError::Forbidden { .. }
+    ));
     // Revoked keys stop working at once.
     s.revoke_api_key(&alice, "acme", "chat", key.key.id).await.unwrap();
     assert!(matches!(

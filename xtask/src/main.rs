@@ -1,8 +1,9 @@
-//! Developer tasks: `cargo xtask ci | test | layering | schema | bench`.
+//! Developer tasks: `cargo xtask ci | test | layering | schema | bench | fuzz`.
 //!
 //! Kept deliberately small: it shells out to cargo and reads what cargo prints.
 
 mod ci;
+mod fuzz;
 mod layering;
 
 use std::process::ExitCode;
@@ -15,7 +16,8 @@ fn usage() -> ExitCode {
          test       the test suites (SQLite always; PostgreSQL too when SLIPWAY_TEST_DATABASE_URL is set)\n  \
          layering   fail if a crate depends on what its layer must not use\n  \
          schema     rewrite schema.graphql from the code\n  \
-         bench      run the benchmarks and print their numbers"
+         bench      run the benchmarks and print their numbers\n  \
+         fuzz       the domain's fuzz properties at length: fuzz [--cases N (20000)] [FILTER]"
     );
     ExitCode::from(2)
 }
@@ -28,6 +30,7 @@ fn main() -> ExitCode {
         Some("layering") => layering::check(),
         Some("schema") => ci::schema(false),
         Some("bench") => ci::bench(),
+        Some("fuzz") => fuzz::fuzz(&std::env::args().skip(2).collect::<Vec<_>>()),
         _ => return usage(),
     };
     match result {

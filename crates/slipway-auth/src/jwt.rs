@@ -8,6 +8,7 @@ use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
+use slipway_domain::text::charset::{self, Lines};
 
 use crate::error::{AuthError, ConfigError};
 use crate::keys::{KeyLookup, KeySet};
@@ -312,7 +313,14 @@ fn principal_from_claims(claims: &Value) -> Result<Principal, AuthError> {
             .get(claim)
             .and_then(Value::as_str)
             .map(str::trim)
-            .filter(|s| !s.is_empty() && s.chars().count() <= MAX_PROFILE_CHARS && !s.chars().any(char::is_control))
+            // A display name or email is shown to other members: held to the domain's rules
+            // for one-line human text (no control, bidirectional or invisible characters).
+            // One that breaks them is dropped rather than refusing the whole token.
+            .filter(|s| {
+                !s.is_empty()
+                    && s.chars().count() <= MAX_PROFILE_CHARS
+                    && charset::check(claim, s, Lines::Single).is_ok()
+            })
             .map(str::to_owned)
     };
     Ok(Principal {

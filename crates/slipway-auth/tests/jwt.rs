@@ -232,6 +232,25 @@ fn token_matrix() {
                 email: None,
             }),
         ),
+        (
+            "profile claims with bidirectional, zero-width or control characters are dropped",
+            &v.hs,
+            hs(&with(
+                good.clone(),
+                json!({"name": "Ada\u{202E}ecalevol", "email": "ada\u{200B}@example.com"}),
+            )),
+            Ok(Principal {
+                subject: "user-123".into(),
+                name: None,
+                email: None,
+            }),
+        ),
+        (
+            "a profile name on two lines is dropped",
+            &v.hs,
+            hs(&with(good.clone(), json!({"name": "Ada\nAdmin"}))),
+            Ok(Principal { name: None, ..ada() }),
+        ),
         // Time.
         (
             "expired",

@@ -6,6 +6,7 @@ use std::fmt;
 use chrono::{DateTime, Duration, Utc};
 
 use crate::access::Role;
+use crate::text::charset::{self, Lines};
 use crate::{EnvironmentId, ValidationError};
 
 /// A time range (UTC, start inclusive, end exclusive) in which nothing deploys.
@@ -20,15 +21,35 @@ pub struct FreezeWindow {
 }
 
 impl FreezeWindow {
-    /// Builds a window.
+    /// The longest reason accepted, in characters.
+    pub const MAX_REASON_CHARS: usize = 280;
+
+    /// Builds a window from a caller's input.
     ///
     /// # Errors
-    /// `end` not after `start`, or a reason over 280 characters.
+    /// `end` not after `start`, a reason over 280 characters, or a reason holding a character
+    /// [`charset`] refuses in multi-line text (`\r\n` is kept as `\n`).
     pub fn new(start: DateTime<Utc>, end: DateTime<Utc>, reason: &str) -> Result<Self, ValidationError> {
+        let reason = charset::normalize_line_breaks(reason);
+        charset::check("freeze_windows.reason", &reason, Lines::Multi)?;
+        Self::build(start, end, &reason)
+    }
+
+    /// A window read back from storage: the rules of [`FreezeWindow::new`] except the character
+    /// rule, which is the one in force when it may have been written (control characters).
+    ///
+    /// # Errors
+    /// As [`FreezeWindow::new`] before issue 9's character rules.
+    pub fn from_stored(start: DateTime<Utc>, end: DateTime<Utc>, reason: &str) -> Result<Self, ValidationError> {
+        charset::check_stored("freeze_windows.reason", reason, Lines::Multi)?;
+        Self::build(start, end, reason)
+    }
+
+    fn build(start: DateTime<Utc>, end: DateTime<Utc>, reason: &str) -> Result<Self, ValidationError> {
         if end <= start {
             return Err(ValidationError::new("freeze_windows", "end must be after start"));
         }
-        if reason.chars().count() > 280 {
+        if reason.chars().count() > Self::MAX_REASON_CHARS {
             return Err(ValidationError::new(
                 "freeze_windows",
                 "reason must be at most 280 characters",
@@ -363,6 +384,23 @@ mod tests {
             assert_eq!(got.err().map(|e| e.field().to_owned()).as_deref(), field, "{spec:?}");
         }
         assert!(FreezeWindow::new(t(10), t(10), "").is_err());
+    }
+
+    #[test]
+    fn freeze_reasons_follow_the_text_rules() {
+        let w = FreezeWindow::new(t(0), t(1), " launch\r\nweek\tone ").unwrap();
+        assert_eq!(w.reason, "launch\nweek\tone");
+        let e = FreezeWindow::new(t(0), t(1), "launch\u{202E}").unwrap_err();
+        assert_eq!(e.field(), "freeze_windows.reason");
+        assert_eq!(e.message(), "must not contain U+202E (bidirectional override)");
+        assert!(FreezeWindow::new(t(0), t(1), "a\u{1b}[2J").is_err());
+        // A reason stored before the rule existed still loads; the other rules still hold.
+        assert_eq!(
+            FreezeWindow::from_stored(t(0), t(1), "a\u{200B}").unwrap().reason,
+            "a\u{200B}"
+        );
+        assert!(FreezeWindow::from_stored(t(1), t(0), "x").is_err());
+        assert!(FreezeWindow::from_stored(t(0), t(1), "a\u{7}").is_err());
     }
 
     #[test]

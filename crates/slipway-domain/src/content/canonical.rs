@@ -7,43 +7,59 @@
 
 use serde_json::Value;
 
-/// Writes `value` as canonical JSON.
-pub fn to_canonical_string(value: &Value) -> String {
-    let mut out = String::new();
-    write_value(value, &mut out);
-    out
+/// One piece of output still to write.
+enum Step<'a> {
+    Value(&'a Value),
+    Key(&'a str),
+    Punct(char),
 }
 
-fn write_value(value: &Value, out: &mut String) {
-    match value {
-        Value::Object(map) => {
-            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
-            entries.sort_by(|a, b| a.0.cmp(b.0));
-            out.push('{');
-            for (i, (key, val)) in entries.into_iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_string(key, out);
+/// Writes `value` as canonical JSON.
+///
+/// The value is walked on an explicit stack rather than by recursion, so any depth is written
+/// without growing the call stack (content is bounded by
+/// [`MAX_CONTENT_DEPTH`](super::nesting::MAX_CONTENT_DEPTH) anyway, but this function is public
+/// and also canonicalizes audit events).
+pub fn to_canonical_string(value: &Value) -> String {
+    let mut out = String::new();
+    let mut stack = vec![Step::Value(value)];
+    while let Some(step) = stack.pop() {
+        match step {
+            Step::Punct(c) => out.push(c),
+            Step::Key(key) => {
+                write_string(key, &mut out);
                 out.push(':');
-                write_value(val, out);
             }
-            out.push('}');
-        }
-        Value::Array(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
+            Step::Value(Value::Object(map)) => {
+                let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+                entries.sort_by(|a, b| a.0.cmp(b.0));
+                out.push('{');
+                stack.push(Step::Punct('}'));
+                // Pushed in reverse so that they pop in order.
+                for (i, (key, val)) in entries.into_iter().enumerate().rev() {
+                    stack.push(Step::Value(val));
+                    stack.push(Step::Key(key));
+                    if i > 0 {
+                        stack.push(Step::Punct(','));
+                    }
                 }
-                write_value(item, out);
             }
-            out.push(']');
+            Step::Value(Value::Array(items)) => {
+                out.push('[');
+                stack.push(Step::Punct(']'));
+                for (i, item) in items.iter().enumerate().rev() {
+                    stack.push(Step::Value(item));
+                    if i > 0 {
+                        stack.push(Step::Punct(','));
+                    }
+                }
+            }
+            Step::Value(Value::String(s)) => write_string(s, &mut out),
+            // Null, booleans and numbers have exactly one serde_json rendering.
+            Step::Value(other) => out.push_str(&other.to_string()),
         }
-        Value::String(s) => write_string(s, out),
-        // Null, booleans and numbers have exactly one serde_json rendering.
-        other => out.push_str(&other.to_string()),
     }
+    out
 }
 
 fn write_string(s: &str, out: &mut String) {
@@ -62,6 +78,28 @@ mod tests {
             to_canonical_string(&v),
             r#"{"a":{"c":1.5,"d":[true,null,"x\"y"]},"b":1}"#
         );
+    }
+
+    #[test]
+    fn empty_containers_and_scalars() {
+        assert_eq!(to_canonical_string(&json!({})), "{}");
+        assert_eq!(to_canonical_string(&json!([])), "[]");
+        assert_eq!(to_canonical_string(&json!([[], {}, [1]])), "[[],{},[1]]");
+        assert_eq!(to_canonical_string(&json!("a\u{202E}")), "\"a\u{202E}\"");
+        assert_eq!(to_canonical_string(&json!(null)), "null");
+    }
+
+    #[test]
+    fn a_million_levels_do_not_overflow_the_stack() {
+        let depth = 1_000_000;
+        let mut value = Value::Null;
+        for _ in 0..depth {
+            value = Value::Array(vec![value]);
+        }
+        let text = to_canonical_string(&value);
+        // Taken apart before asserting: a failing assertion would otherwise drop it recursively.
+        crate::content::nesting::dispose(value);
+        assert!(text == format!("{}null{}", "[".repeat(depth), "]".repeat(depth)));
     }
 
     #[test]

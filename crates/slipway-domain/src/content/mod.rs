@@ -7,6 +7,7 @@
 //! identical [`ContentHash`].
 
 mod canonical;
+pub mod nesting;
 pub mod prompt;
 pub mod provider;
 pub mod routing;
@@ -48,10 +49,15 @@ fn from_value<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, Validat
 impl Content {
     /// Parses and validates JSON content for a resource of `kind`.
     ///
+    /// The nesting depth is checked first, without recursion, and a value nested deeper than
+    /// [`nesting::MAX_CONTENT_DEPTH`] is refused (and taken apart safely) before the
+    /// deserializer, or even `Drop`, could recurse into it.
+    ///
     /// # Errors
     /// A [`ValidationError`] whose field is a path inside `content` (such as
     /// `content.messages[0].content`).
     pub fn parse(kind: ResourceKind, value: Value) -> Result<Self, ValidationError> {
+        let value = nesting::check_depth(value)?;
         if !value.is_object() {
             return Err(ValidationError::new("content", "must be a JSON object"));
         }
@@ -182,6 +188,44 @@ mod tests {
             activation.credential_id().unwrap().to_string(),
             "00000000-0000-0000-0000-000000000001"
         );
+    }
+
+    /// Prompt-shaped content whose `messages` nest so that the whole value is `depth` levels
+    /// deep, built without recursion.
+    fn deep_prompt(depth: usize) -> Value {
+        let mut messages = Value::Null;
+        for _ in 1..depth {
+            messages = Value::Array(vec![messages]);
+        }
+        let mut map = serde_json::Map::new();
+        map.insert("model".to_owned(), json!("m"));
+        map.insert("messages".to_owned(), messages);
+        Value::Object(map)
+    }
+
+    #[test]
+    fn nesting_is_bounded_before_anything_recurses() {
+        for depth in [63, 64] {
+            assert!(!nesting::deeper_than(&deep_prompt(depth), depth));
+            assert!(nesting::deeper_than(&deep_prompt(depth), depth - 1));
+            // Within the bound the value reaches the deserializer, which refuses its shape.
+            let e = Content::parse(ResourceKind::Prompt, deep_prompt(depth)).unwrap_err();
+            assert!(!e.message().contains("levels deep"), "{depth}: {e}");
+        }
+        for depth in [65, 10_000, 1_000_000] {
+            for kind in ResourceKind::ALL {
+                let e = Content::parse(kind, deep_prompt(depth)).unwrap_err();
+                assert_eq!(e.field(), "content");
+                assert_eq!(e.message(), "must not nest arrays and objects more than 64 levels deep");
+            }
+        }
+        // Not even an object at the top: still refused for depth first, and dropped safely.
+        let mut deep = Value::Null;
+        for _ in 0..1_000_000 {
+            deep = Value::Array(vec![deep]);
+        }
+        let e = Content::parse(ResourceKind::RoutingRule, deep).unwrap_err();
+        assert!(e.message().contains("64 levels"), "{e}");
     }
 
     #[test]

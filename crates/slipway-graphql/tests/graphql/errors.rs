@@ -68,6 +68,23 @@ async fn bad_input_is_a_validation_error_naming_the_field() {
     assert_eq!(err["extensions"]["code"], "VALIDATION");
     assert_eq!(err["extensions"]["field"], "name");
 
+    // A display name that would render reversed is refused, naming the code point.
+    let err = h
+        .error(
+            Some(&alice),
+            r#"mutation($name: String!) { createProject(org: "acme", slug: "chat", name: $name) { id } }"#,
+            json!({"name": "Chat\u{202e}gnp.exe"}),
+        )
+        .await;
+    assert_eq!(err["extensions"]["code"], "VALIDATION");
+    assert_eq!(err["extensions"]["field"], "name");
+    assert!(
+        err["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("U+202E (bidirectional override)")),
+        "{err}"
+    );
+
     let err = h
         .error(Some(&alice), r#"{ release(id: "not-a-uuid") { id } }"#, json!({}))
         .await;

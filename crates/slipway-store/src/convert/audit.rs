@@ -63,7 +63,7 @@ pub(crate) fn api_key_from_row(row: api_key::Model) -> Result<ApiKey, StoreError
     Ok(ApiKey {
         id: ApiKeyId::from_uuid(row.id),
         project_id: ProjectId::from_uuid(row.project_id),
-        name: Name::parse(&row.name).map_err(bad)?,
+        name: Name::from_stored(&row.name).map_err(bad)?,
         display_prefix: row.display_prefix,
         environments: ids_from_json(&row.environments).map_err(bad)?,
         created_by: UserId::from_uuid(row.created_by),

@@ -37,7 +37,7 @@ pub(crate) fn organization_from_row(row: organization::Model) -> Result<Organiza
     Ok(Organization {
         id: OrganizationId::from_uuid(row.id),
         slug: OrganizationSlug::parse(&row.slug).map_err(bad)?,
-        name: Name::parse(&row.name).map_err(bad)?,
+        name: Name::from_stored(&row.name).map_err(bad)?,
         environment_quota: row
             .environment_quota
             .map(|q| to_u32("organizations", row.id, "environment_quota", q))
@@ -64,7 +64,7 @@ pub(crate) fn project_from_row(row: project::Model) -> Result<Project, StoreErro
         id: ProjectId::from_uuid(row.id),
         organization_id: OrganizationId::from_uuid(row.organization_id),
         slug: ProjectSlug::parse(&row.slug).map_err(bad)?,
-        name: Name::parse(&row.name).map_err(bad)?,
+        name: Name::from_stored(&row.name).map_err(bad)?,
         created_at: row.created_at,
     })
 }

@@ -75,7 +75,7 @@ pub(crate) fn policy_from_json(
     let freeze_windows = json
         .freeze_windows
         .iter()
-        .map(|w| FreezeWindow::new(w.start, w.end, &w.reason))
+        .map(|w| FreezeWindow::from_stored(w.start, w.end, &w.reason))
         .collect::<Result<Vec<_>, _>>()?;
     let spec = PolicySpec {
         allowed_sources: json.allowed_sources.into_iter().map(EnvironmentId::from_uuid).collect(),
@@ -133,7 +133,7 @@ pub(crate) fn bypass_from_json(text: &str) -> Result<Bypass, ValidationError> {
         serde_json::from_str(text).map_err(|e| ValidationError::new("bypass", format!("unreadable JSON: {e}")))?;
     Ok(Bypass {
         user: UserId::from_uuid(json.user),
-        reason: Message::parse_required("bypass.reason", &json.reason)?,
+        reason: Message::from_stored_required("bypass.reason", &json.reason)?,
         rules: json
             .rules
             .iter()

@@ -1,6 +1,9 @@
 //! Rows to domain values and back. Reading goes through the domain's parsing constructors, so a
 //! row that breaks a rule is reported as [`StoreError::Corrupt`](crate::StoreError::Corrupt)
-//! instead of flowing on.
+//! instead of flowing on. Human text (names, descriptions, messages, reasons) is read with the
+//! domain's `from_stored` constructors, which hold it to the rules it may have been written under
+//! rather than today's stricter character rules, so that tightening those never makes a stored
+//! row unreadable.
 
 pub(crate) mod audit;
 pub(crate) mod environment;

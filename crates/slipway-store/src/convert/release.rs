@@ -61,7 +61,7 @@ pub(crate) fn release_from_rows(
     let decision = match (row.decision_user, &row.decision_reason, row.decision_at) {
         (Some(user), Some(reason), Some(at)) => Some(Decision {
             user: UserId::from_uuid(user),
-            reason: Message::parse("reason", reason).map_err(bad)?,
+            reason: Message::from_stored("reason", reason).map_err(bad)?,
             at,
         }),
         (None, None, None) => None,
@@ -81,7 +81,7 @@ pub(crate) fn release_from_rows(
             })
             .collect(),
         author: UserId::from_uuid(row.author),
-        message: Message::parse("message", &row.message).map_err(bad)?,
+        message: Message::from_stored("message", &row.message).map_err(bad)?,
         policy_revision: to_u32("releases", row.id, "policy_revision", row.policy_revision)?,
         state: row.state.parse().map_err(bad)?,
         approvals: approvals

@@ -53,7 +53,7 @@ pub(crate) fn version_from_row(row: version::Model, kind: ResourceKind) -> Resul
         content,
         content_hash,
         author: UserId::from_uuid(row.author),
-        message: Message::parse("message", &row.message).map_err(bad)?,
+        message: Message::from_stored("message", &row.message).map_err(bad)?,
         created_at: row.created_at,
     })
 }

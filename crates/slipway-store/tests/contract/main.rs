@@ -10,6 +10,7 @@ mod audit;
 mod concurrency;
 mod environments;
 mod identity;
+mod legacy_text;
 mod notices;
 mod releases;
 mod resources;

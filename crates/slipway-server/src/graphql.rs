@@ -76,8 +76,8 @@ fn graphql_error(error: &ApiError) -> Response {
     response
 }
 
-fn request_id(parts: &Parts) -> Option<String> {
-    parts.extensions.get::<RequestId>().map(|r| r.as_str().to_owned())
+fn request_id(parts: &Parts) -> Option<RequestId> {
+    parts.extensions.get::<RequestId>().cloned()
 }
 
 async fn caller(state: &AppState, parts: &Parts) -> Result<Option<Ctx>, ApiError> {
@@ -88,7 +88,7 @@ async fn caller(state: &AppState, parts: &Parts) -> Result<Option<Ctx>, ApiError
                 .map_err(|_| ApiError::unauthenticated("the Authorization header is not text"))?,
         ),
     };
-    state.auth.authenticate(header, request_id(parts)).await
+    state.auth.authenticate(header, request_id(parts).as_ref()).await
 }
 
 /// Parses one GraphQL request from a JSON body.
@@ -180,13 +180,13 @@ pub async fn get(State(state): State<AppState>, request: Request) -> Response {
         .on_upgrade(move |socket| serve_socket(state_for_socket, socket, protocol, request_id))
 }
 
-async fn serve_socket(state: AppState, socket: WebSocket, protocol: GraphQLProtocol, request_id: Option<String>) {
+async fn serve_socket(state: AppState, socket: WebSocket, protocol: GraphQLProtocol, request_id: Option<RequestId>) {
     let auth = state.auth.clone();
     let service = state.service.clone();
     let connection = GraphQLWebSocket::new(socket, state.graphql.schema.clone(), protocol)
         .on_connection_init(move |payload: Value| {
             slipway_graphql::connection_init(service, payload, move |token| async move {
-                auth.authenticate_token(&token, request_id).await
+                auth.authenticate_token(&token, request_id.as_ref()).await
             })
         })
         .serve();

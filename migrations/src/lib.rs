@@ -2,11 +2,12 @@
 //!
 //! The same migrations run on SQLite and PostgreSQL. Tables are declared with sea-query's
 //! builders; what sea-query cannot express portably (partial unique indexes, triggers that make
-//! tables append-only) is raw SQL in [`guard`], written once per backend.
+//! tables append-only) is raw SQL in [`guard`] (and, for the audit chain heads, in their own
+//! migration), written once per backend.
 //!
 //! The database itself enforces: unique slugs per scope, at most one gateway fallback and one
 //! default publish target per project, unique `(resource, number)` versions, immutable versions,
-//! an append-only audit log, and every foreign key.
+//! an append-only audit log whose chain heads only move forward, and every foreign key.
 
 use sea_orm_migration::prelude::*;
 pub use sea_orm_migration::{self, MigratorTrait};
@@ -20,6 +21,8 @@ mod m20261122_000005_create_releases;
 mod m20261122_000006_create_deployments;
 mod m20261122_000007_create_audit;
 mod m20261122_000008_create_api_keys;
+mod m20261203_000009_guard_audit_heads;
+mod m20261203_000010_add_caller_request_id;
 
 /// Runs Slipway's migrations (`Migrator::up(&db, None)` applies every pending one).
 #[derive(Debug, Clone, Copy, Default)]
@@ -37,6 +40,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000006_create_deployments::Migration),
             Box::new(m20261122_000007_create_audit::Migration),
             Box::new(m20261122_000008_create_api_keys::Migration),
+            Box::new(m20261203_000009_guard_audit_heads::Migration),
+            Box::new(m20261203_000010_add_caller_request_id::Migration),
         ]
     }
 }

@@ -14,7 +14,8 @@ use crate::loaders::Loaders;
 pub(crate) struct RequestState {
     /// The signed-in caller; `None` for an anonymous request.
     pub caller: Option<Ctx>,
-    /// The request id for error reports (the caller's, or one made up for anonymous requests).
+    /// The request id for error reports (the server's id carried by the caller's context, or
+    /// one made up for anonymous requests).
     pub request_id: String,
     /// The batch loaders, bound to the caller.
     pub loaders: Arc<Loaders>,

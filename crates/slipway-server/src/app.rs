@@ -17,7 +17,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::map_request_body::MapRequestBodyLayer;
 
 use crate::error::{ApiError, code_for_status};
-use crate::request_id::REQUEST_ID_HEADER;
+use crate::request_id::{CALLER_REQUEST_ID_HEADER, REQUEST_ID_HEADER};
 use crate::startup::StartupError;
 use crate::state::AppState;
 use crate::{gateway, graphiql, graphql, health, metrics, request_id, telemetry, watch};
@@ -94,7 +94,11 @@ fn cors_layer(origins: &[String]) -> Result<CorsLayer, StartupError> {
             header::IF_NONE_MATCH,
             HeaderName::from_static("x-request-id"),
         ])
-        .expose_headers([header::ETAG, REQUEST_ID_HEADER.clone()])
+        .expose_headers([
+            header::ETAG,
+            REQUEST_ID_HEADER.clone(),
+            CALLER_REQUEST_ID_HEADER.clone(),
+        ])
         .max_age(Duration::from_secs(3600)))
 }
 

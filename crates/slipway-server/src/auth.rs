@@ -41,7 +41,8 @@ impl Authenticator {
         }
     }
 
-    /// The caller behind an `Authorization` header value (`None` when there is none).
+    /// The caller behind an `Authorization` header value (`None` when there is none), part of
+    /// the request identified by `request` (its server id and the caller's, for the audit log).
     ///
     /// # Errors
     /// `UNAUTHENTICATED` for a header that is not `Bearer <credential>`, an invalid JWT or an
@@ -49,44 +50,50 @@ impl Authenticator {
     pub async fn authenticate(
         &self,
         header: Option<&str>,
-        request_id: Option<String>,
+        request: Option<&RequestId>,
     ) -> Result<Option<Ctx>, ApiError> {
         let Some(header) = header else {
             return Ok(None);
         };
-        match parse_authorization(header) {
-            None => Err(ApiError::unauthenticated(
-                "the Authorization header must be `Bearer <token>` or `Bearer slw_<API key>`",
-            )),
-            Some(BearerCredential::ApiKey(key)) => Ok(Some(self.service.authenticate_api_key(key, request_id).await?)),
+        let server_id = request.map(|r| r.as_str().to_owned());
+        let ctx = match parse_authorization(header) {
+            None => {
+                return Err(ApiError::unauthenticated(
+                    "the Authorization header must be `Bearer <token>` or `Bearer slw_<API key>`",
+                ));
+            }
+            Some(BearerCredential::ApiKey(key)) => self.service.authenticate_api_key(key, server_id).await?,
             Some(BearerCredential::Jwt(token)) => {
                 let (principal, expires_at) = self.verifier.verify_session(token).map_err(|e| {
                     tracing::debug!(reason = %e, "JWT rejected");
                     ApiError::unauthenticated(format!("invalid token: {e}"))
                 })?;
                 let user = self.user(principal).await?;
-                Ok(Some(Ctx::user(user, request_id).expiring_at(expires_at)))
+                Ctx::user(user, server_id).expiring_at(expires_at)
             }
-        }
+        };
+        Ok(Some(ctx.with_caller_request_id(caller_id(request))))
     }
 
     /// The caller behind a bare bearer token (a JWT or an API key), as the service's result:
-    /// what a WebSocket's `connection_init` carries.
+    /// what a WebSocket's `connection_init` carries, on the connection opened by `request`.
     ///
     /// # Errors
     /// `UNAUTHENTICATED` for anything that does not verify.
-    pub async fn authenticate_token(&self, token: &str, request_id: Option<String>) -> ServiceResult<Ctx> {
-        match parse_authorization(&format!("Bearer {token}")) {
-            None => Err(ServiceError::Unauthenticated),
-            Some(BearerCredential::ApiKey(key)) => self.service.authenticate_api_key(key, request_id).await,
+    pub async fn authenticate_token(&self, token: &str, request: Option<&RequestId>) -> ServiceResult<Ctx> {
+        let server_id = request.map(|r| r.as_str().to_owned());
+        let ctx = match parse_authorization(&format!("Bearer {token}")) {
+            None => return Err(ServiceError::Unauthenticated),
+            Some(BearerCredential::ApiKey(key)) => self.service.authenticate_api_key(key, server_id).await?,
             Some(BearerCredential::Jwt(token)) => {
                 let (principal, expires_at) = self.verifier.verify_session(token).map_err(|e| {
                     tracing::debug!(reason = %e, "JWT rejected");
                     ServiceError::Unauthenticated
                 })?;
-                Ok(Ctx::user(self.user(principal).await?, request_id).expiring_at(expires_at))
+                Ctx::user(self.user(principal).await?, server_id).expiring_at(expires_at)
             }
-        }
+        };
+        Ok(ctx.with_caller_request_id(caller_id(request)))
     }
 
     async fn user(&self, principal: Principal) -> ServiceResult<User> {
@@ -108,7 +115,7 @@ impl Authenticator {
 
     /// The caller of the request described by `parts`.
     async fn caller_of(&self, parts: &Parts) -> Result<Option<Ctx>, ApiError> {
-        let request_id = parts.extensions.get::<RequestId>().map(|r| r.as_str().to_owned());
+        let request = parts.extensions.get::<RequestId>();
         let header = match parts.headers.get(AUTHORIZATION) {
             None => None,
             Some(value) => Some(
@@ -117,8 +124,13 @@ impl Authenticator {
                     .map_err(|_| ApiError::unauthenticated("the Authorization header is not text"))?,
             ),
         };
-        self.authenticate(header, request_id).await
+        self.authenticate(header, request).await
     }
+}
+
+/// The caller's own id for `request`, when it gave an acceptable one.
+fn caller_id(request: Option<&RequestId>) -> Option<slipway_domain::audit::CallerRequestId> {
+    request.and_then(RequestId::caller).cloned()
 }
 
 /// A caller that presented valid credentials (else the request fails with 401).

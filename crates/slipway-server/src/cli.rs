@@ -79,7 +79,8 @@ pub struct TokenArgs {
 /// `slipway audit …`.
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
-    /// Verify a project's hash-chained audit log; exits with status 1 when it is broken.
+    /// Verify a project's hash-chained audit log: every event, and against the stored chain head
+    /// that none was removed from its end; exits with status 1 when it is broken.
     Verify {
         /// The project, as ORG/PROJECT.
         #[arg(long, value_name = "ORG/PROJECT")]

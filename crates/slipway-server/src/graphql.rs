@@ -112,8 +112,8 @@ fn unsupported_media_type(media: ResponseMedia) -> Response {
     response
 }
 
-fn request_id(parts: &Parts) -> Option<String> {
-    parts.extensions.get::<RequestId>().map(|r| r.as_str().to_owned())
+fn request_id(parts: &Parts) -> Option<RequestId> {
+    parts.extensions.get::<RequestId>().cloned()
 }
 
 async fn caller(state: &AppState, parts: &Parts) -> Result<Option<Ctx>, ApiError> {
@@ -124,7 +124,7 @@ async fn caller(state: &AppState, parts: &Parts) -> Result<Option<Ctx>, ApiError
                 .map_err(|_| ApiError::unauthenticated("the Authorization header is not text"))?,
         ),
     };
-    state.auth.authenticate(header, request_id(parts)).await
+    state.auth.authenticate(header, request_id(parts).as_ref()).await
 }
 
 /// Parses one GraphQL request from a JSON body.
@@ -224,7 +224,7 @@ pub async fn get(State(state): State<AppState>, request: Request) -> Response {
         .on_upgrade(move |socket| serve_socket(state_for_socket, socket, protocol, request_id))
 }
 
-async fn serve_socket(state: AppState, socket: WebSocket, protocol: GraphQLProtocol, request_id: Option<String>) {
+async fn serve_socket(state: AppState, socket: WebSocket, protocol: GraphQLProtocol, request_id: Option<RequestId>) {
     let auth = state.auth.clone();
     let service = state.service.clone();
     let (initialized, init_seen) = oneshot::channel::<()>();
@@ -232,7 +232,7 @@ async fn serve_socket(state: AppState, socket: WebSocket, protocol: GraphQLProto
         .on_connection_init(move |payload: Value| {
             let _seen = initialized.send(());
             slipway_graphql::connection_init(service, payload, move |token| async move {
-                auth.authenticate_token(&token, request_id).await
+                auth.authenticate_token(&token, request_id.as_ref()).await
             })
         })
         .serve();

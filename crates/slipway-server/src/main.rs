@@ -52,10 +52,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         } => match commands::audit_verify(&settings, &project).await? {
             Ok(count) => println!("audit log of {project}: {count} events, chain intact"),
             Err(broken) => {
-                println!(
-                    "audit log of {project}: chain BROKEN at event #{} ({}): {}",
-                    broken.sequence, broken.event_id, broken.problem
-                );
+                println!("audit log of {project}: chain BROKEN, {broken}");
                 return Ok(ExitCode::FAILURE);
             }
         },

@@ -7,6 +7,8 @@ use tracing::{Level, Span};
 use tracing_subscriber::EnvFilter;
 
 use crate::cli::LogFormat;
+use slipway_domain::audit::CallerRequestId;
+
 use crate::request_id::RequestId;
 
 /// Quiet defaults for chatty dependencies, appended to the configured filter.
@@ -30,18 +32,24 @@ pub fn init(filter: &str, format: LogFormat) -> bool {
     }
 }
 
-/// Makes the `request` span: method, path (never the query string) and request id.
+/// Makes the `request` span: method, path (never the query string), the server's request id
+/// and the caller's, when it gave one that was kept.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RequestSpan;
 
 impl<B> MakeSpan<B> for RequestSpan {
     fn make_span(&mut self, request: &axum::http::Request<B>) -> Span {
-        let id = request
-            .extensions()
-            .get::<RequestId>()
-            .map(RequestId::as_str)
-            .unwrap_or_default();
-        tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id = %id)
+        let ids = request.extensions().get::<RequestId>();
+        let id = ids.map(RequestId::as_str).unwrap_or_default();
+        // The caller's id is recorded only when it was kept (short and plain), never as sent.
+        let caller = ids.and_then(RequestId::caller).map(CallerRequestId::as_str);
+        tracing::info_span!(
+            "request",
+            method = %request.method(),
+            path = %request.uri().path(),
+            request_id = %id,
+            caller_request_id = caller,
+        )
     }
 }
 

@@ -163,6 +163,7 @@ impl Service {
         Ok(Ctx {
             caller: Caller::ApiKey(key),
             request_id,
+            caller_request_id: None,
             expires_at: None,
         })
     }

@@ -1,6 +1,6 @@
 //! The audit log: listing a project's events and verifying its hash chain.
 
-use slipway_domain::audit::{AuditEvent, ChainBreak, verify_chain};
+use slipway_domain::audit::{AuditEvent, ChainBreak, verify_against_head};
 use slipway_domain::{Permission, ProjectId};
 use slipway_store::{Page, PageRequest};
 
@@ -26,8 +26,9 @@ impl Service {
         Ok(self.store().audit_events(project.id.as_uuid(), page).await?)
     }
 
-    /// Verifies the hash chain of `org/project` (an operator's command; no caller). Returns the
-    /// number of events verified, or where the chain is broken.
+    /// Verifies the hash chain of `org/project` (an operator's command; no caller): every event,
+    /// and that the chain ends where its stored head says (no newest event removed). Returns the
+    /// number of events verified, or where and how the chain is broken.
     ///
     /// # Errors
     /// Unknown project; store failures.
@@ -37,17 +38,17 @@ impl Service {
         self.verify_audit_chain(project.id).await
     }
 
-    /// Verifies one project's chain.
+    /// Verifies one project's chain, against its head.
     ///
     /// # Errors
     /// Store failures.
     #[instrument(skip_all)]
     pub async fn verify_audit_chain(&self, project: ProjectId) -> ServiceResult<Result<u64, ChainBreak>> {
-        let events = self
+        let (events, head) = self
             .store()
-            .audit_chain(project.as_uuid())
+            .audit_chain_with_head(project.as_uuid())
             .await
             .map_err(ServiceError::from)?;
-        Ok(verify_chain(&events))
+        Ok(verify_against_head(&events, head.as_ref()))
     }
 }

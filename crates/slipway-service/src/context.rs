@@ -2,7 +2,7 @@
 
 use slipway_domain::User;
 use slipway_domain::api_key::ApiKey;
-use slipway_domain::audit::Actor;
+use slipway_domain::audit::{Actor, CallerRequestId};
 
 /// The authenticated caller of a use case.
 #[derive(Debug, Clone)]
@@ -20,8 +20,11 @@ pub enum Caller {
 pub struct Ctx {
     /// Who.
     pub caller: Caller,
-    /// The request id, for correlating the audit log with server logs.
+    /// The server's id of the request, for correlating the audit log with server logs.
     pub request_id: Option<String>,
+    /// The id the caller gave its request, when it was short and plain: recorded next to the
+    /// server's id, never in its place.
+    pub caller_request_id: Option<CallerRequestId>,
     /// When the caller's credentials stop being valid (a JWT's `exp`); long-lived connections
     /// (watch streams, subscriptions) end then.
     pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
@@ -33,6 +36,7 @@ impl Ctx {
         Self {
             caller: Caller::User(user),
             request_id,
+            caller_request_id: None,
             expires_at: None,
         }
     }
@@ -42,6 +46,7 @@ impl Ctx {
         Self {
             caller: Caller::System,
             request_id: None,
+            caller_request_id: None,
             expires_at: None,
         }
     }
@@ -50,6 +55,14 @@ impl Ctx {
     #[must_use]
     pub fn expiring_at(mut self, at: chrono::DateTime<chrono::Utc>) -> Self {
         self.expires_at = Some(at);
+        self
+    }
+
+    /// The same caller, whose request the caller itself identifies as `id` (kept in the audit
+    /// log as the caller's request id).
+    #[must_use]
+    pub fn with_caller_request_id(mut self, id: Option<CallerRequestId>) -> Self {
+        self.caller_request_id = id;
         self
     }
 

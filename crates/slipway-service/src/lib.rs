@@ -127,6 +127,7 @@ impl Service {
             before,
             after,
             request_id: ctx.request_id.clone(),
+            caller_request_id: ctx.caller_request_id.as_ref().map(|id| id.as_str().to_owned()),
         }
     }
 

@@ -1,6 +1,7 @@
 //! Helpers for test suites that need a fresh PostgreSQL database of their own (the store's
 //! contract suite, the service's and the end-to-end tests): create it next to the one a URL
-//! names, build its URL, drop it afterwards.
+//! names, build its URL, drop it afterwards; and a way around the store, for tests that play
+//! someone with direct access to the database.
 
 use sea_orm::{ConnectionTrait, Database};
 
@@ -61,6 +62,28 @@ pub async fn drop_database(admin_url: &str, name: &str) -> Result<(), StoreError
         .await
         .map_err(unavailable)?;
     admin.close().await.map_err(unavailable)
+}
+
+/// Runs `statements`, in order, on the database at `url` (SQLite or PostgreSQL) directly,
+/// bypassing the store and everything it checks: for tests that play an attacker or a broken
+/// tool with access to the database. Returns the rows each statement affected.
+///
+/// # Errors
+/// The database refusing a statement (its message included: this is test tooling).
+pub async fn execute_unchecked(url: &str, statements: &[&str]) -> Result<Vec<u64>, StoreError> {
+    let db = Database::connect(url).await.map_err(unavailable)?;
+    let mut affected = Vec::with_capacity(statements.len());
+    for statement in statements {
+        match db.execute_unprepared(statement).await {
+            Ok(result) => affected.push(result.rows_affected()),
+            Err(e) => {
+                let _ = db.close().await;
+                return Err(StoreError::Internal(format!("{statement}: {e}")));
+            }
+        }
+    }
+    db.close().await.map_err(unavailable)?;
+    Ok(affected)
 }
 
 #[cfg(test)]

@@ -62,9 +62,17 @@ impl AuditEvent {
         self.0.entry.after.clone()
     }
 
-    /// The request that made it, to correlate with server logs.
+    /// The server's id of the request that made it (the `x-request-id` of its response), to
+    /// correlate with server logs.
     async fn request_id(&self) -> Option<&str> {
         self.0.entry.request_id.as_deref()
+    }
+
+    /// The id the caller gave that request in `x-request-id`, when it was 1–64 characters of
+    /// `[A-Za-z0-9._:-]` (otherwise it was not kept). Chosen by the caller: a reference into the
+    /// caller's own logs, not proof of anything.
+    async fn caller_request_id(&self) -> Option<&str> {
+        self.0.entry.caller_request_id.as_deref()
     }
 
     /// When.

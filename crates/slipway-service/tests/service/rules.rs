@@ -345,6 +345,7 @@ both_backends!(
                     before: None,
                     after: None,
                     request_id: None,
+                    caller_request_id: None,
                 },
                 at: revoked.revoked_at.unwrap(),
             })

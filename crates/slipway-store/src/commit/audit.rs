@@ -70,10 +70,14 @@ pub(super) async fn bump_serving_revision(
 pub(super) async fn append(tx: &DatabaseTransaction, backend: Backend, commit: &Commit) -> Result<AuditEvent, TxError> {
     let db = tx.get_database_backend();
     let chain: sea_orm::Value = commit.chain_id.into();
+    // Only a chain without a head gets one: the database refuses a second head for a chain
+    // (SQLite checks that before any conflict clause), and `ON CONFLICT` covers PostgreSQL's
+    // concurrent first appends.
     tx.execute_raw(Statement::from_sql_and_values(
         db,
-        "INSERT INTO audit_heads (chain_id, sequence, hash) VALUES ($1, 0, $2) ON CONFLICT (chain_id) DO NOTHING",
-        [chain.clone(), GENESIS_HASH.into()],
+        "INSERT INTO audit_heads (chain_id, sequence, hash) SELECT $1, 0, $2 \
+         WHERE NOT EXISTS (SELECT 1 FROM audit_heads WHERE chain_id = $3) ON CONFLICT (chain_id) DO NOTHING",
+        [chain.clone(), GENESIS_HASH.into(), chain.clone()],
     ))
     .await?;
     let lock = if backend == Backend::Postgres {

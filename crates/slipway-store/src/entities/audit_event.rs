@@ -17,6 +17,7 @@ pub struct Model {
     pub before: Option<String>,
     pub after: Option<String>,
     pub request_id: Option<String>,
+    pub caller_request_id: Option<String>,
     pub at: DateTimeUtc,
     pub prev_hash: String,
     pub hash: String,

@@ -1,14 +1,15 @@
-//! Reads of the audit log and of API keys.
+//! Reads of the audit log (with its chain heads) and of API keys.
 
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Statement};
 use slipway_domain::ProjectId;
 use slipway_domain::api_key::ApiKey;
-use slipway_domain::audit::AuditEvent;
+use slipway_domain::audit::{AuditEvent, ChainHead};
 use tracing::instrument;
 use uuid::Uuid;
 
 use crate::connect::Store;
 use crate::convert::audit::{api_key_from_row, audit_event_from_row};
+use crate::convert::to_u64;
 use crate::entities::{api_key, audit_event};
 use crate::error::StoreError;
 use crate::page::{Page, PageRequest, number, paginate};
@@ -51,6 +52,43 @@ impl Store {
             .all(&self.db)
             .await?;
         rows.into_iter().map(audit_event_from_row).collect()
+    }
+
+    /// A whole chain, oldest first, and its head (`None` when the chain has no head row), read
+    /// in one consistent snapshot, for
+    /// [`verify_against_head`](slipway_domain::audit::verify_against_head): an event appended
+    /// meanwhile is in both or in neither.
+    ///
+    /// # Errors
+    /// As [`Store::audit_events`].
+    #[instrument(skip(self), level = "debug")]
+    pub async fn audit_chain_with_head(&self, chain: Uuid) -> Result<(Vec<AuditEvent>, Option<ChainHead>), StoreError> {
+        let tx = self.begin_read().await?;
+        let head = tx
+            .query_one_raw(Statement::from_sql_and_values(
+                tx.get_database_backend(),
+                "SELECT sequence, hash FROM audit_heads WHERE chain_id = $1",
+                [chain.into()],
+            ))
+            .await?;
+        let rows = audit_event::Entity::find()
+            .filter(audit_event::Column::ChainId.eq(chain))
+            .order_by_asc(audit_event::Column::Sequence)
+            .all(&tx)
+            .await?;
+        tx.commit().await?;
+        let head = match head {
+            None => None,
+            Some(row) => {
+                let sequence: i64 = row.try_get_by_index(0)?;
+                Some(ChainHead {
+                    sequence: to_u64("audit_heads", chain, "sequence", sequence)?,
+                    hash: row.try_get_by_index(1)?,
+                })
+            }
+        };
+        let events = rows.into_iter().map(audit_event_from_row).collect::<Result<_, _>>()?;
+        Ok((events, head))
     }
 
     /// The API key whose secret hashes to `hash` (revoked keys included: check

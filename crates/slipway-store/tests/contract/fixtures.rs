@@ -40,6 +40,7 @@ pub fn entry(user: UserId, action: &str) -> AuditEntry {
         before: None,
         after: Some(json!({"action": action, "n": 1.5, "list": [1, "two", null]})),
         request_id: Some("req-1".to_owned()),
+        caller_request_id: Some("caller-1".to_owned()),
     }
 }
 

@@ -7,6 +7,7 @@ mod fixtures;
 mod support;
 
 mod audit;
+mod audit_head;
 mod concurrency;
 mod environments;
 mod identity;

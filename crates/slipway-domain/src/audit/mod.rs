@@ -1,6 +1,13 @@
 //! The audit log: every mutation appends an event; events form a hash chain per scope (a project,
 //! or an organization for organization-level actions), so that any edited, removed or reordered
-//! event is detected by [`verify_chain`].
+//! event is detected by [`verify_chain`], and a chain cut short (its newest events removed) by
+//! [`verify_against_head`], which compares it with the chain's stored head.
+
+mod request_id;
+mod verify;
+
+pub use request_id::CallerRequestId;
+pub use verify::{ChainBreak, ChainHead, EventProblem, verify_against_head, verify_chain};
 
 use chrono::{DateTime, SubsecRound, Utc};
 use serde_json::{Value, json};
@@ -63,8 +70,11 @@ pub struct AuditEntry {
     pub before: Option<Value>,
     /// A summary of the state after (never a secret).
     pub after: Option<Value>,
-    /// The request that caused it, for correlating with logs.
+    /// The server's id of the request that caused it, for correlating with logs.
     pub request_id: Option<String>,
+    /// The id the caller gave its request (`x-request-id`), when it was a
+    /// [`CallerRequestId`]: the caller's own reference, never trusted as the server's.
+    pub caller_request_id: Option<String>,
 }
 
 /// One chained event as stored.
@@ -87,7 +97,7 @@ pub struct AuditEvent {
 }
 
 fn canonical_body(id: AuditEventId, chain_id: Uuid, sequence: u64, entry: &AuditEntry, at: DateTime<Utc>) -> String {
-    to_canonical_string(&json!({
+    let mut body = json!({
         "id": id.to_string(),
         "chain_id": chain_id.to_string(),
         "sequence": sequence,
@@ -99,7 +109,13 @@ fn canonical_body(id: AuditEventId, chain_id: Uuid, sequence: u64, entry: &Audit
         "after": entry.after,
         "request_id": entry.request_id,
         "at": at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string(),
-    }))
+    });
+    // Hashed only when present, so that events written before callers' ids were recorded keep
+    // the hash they were chained with.
+    if let (Some(caller), Some(fields)) = (&entry.caller_request_id, body.as_object_mut()) {
+        fields.insert("caller_request_id".to_owned(), Value::String(caller.clone()));
+    }
+    to_canonical_string(&body)
 }
 
 fn chain_hash(prev_hash: &str, body: &str) -> String {
@@ -143,53 +159,13 @@ impl AuditEvent {
     }
 }
 
-/// Where a chain is broken.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("audit chain broken at sequence {sequence} (event {event_id}): {problem}")]
-pub struct ChainBreak {
-    /// The first event that does not verify.
-    pub event_id: AuditEventId,
-    /// Its sequence number.
-    pub sequence: u64,
-    /// What is wrong.
-    pub problem: String,
-}
-
-/// Verifies a whole chain, given in sequence order from the first event.
-///
-/// # Errors
-/// The first event whose content does not match its hash, whose `prev_hash` is not its
-/// predecessor's hash, or whose sequence number skips.
-pub fn verify_chain<'a>(events: impl IntoIterator<Item = &'a AuditEvent>) -> Result<u64, ChainBreak> {
-    let mut prev = GENESIS_HASH.to_owned();
-    let mut expected_sequence = 1;
-    for event in events {
-        let broken = |problem: &str| ChainBreak {
-            event_id: event.id,
-            sequence: event.sequence,
-            problem: problem.to_owned(),
-        };
-        if event.sequence != expected_sequence {
-            return Err(broken("an event is missing or out of order"));
-        }
-        if event.prev_hash != prev {
-            return Err(broken("it does not follow the previous event's hash"));
-        }
-        if event.expected_hash() != event.hash {
-            return Err(broken("its content does not match its hash (edited)"));
-        }
-        prev.clone_from(&event.hash);
-        expected_sequence += 1;
-    }
-    Ok(expected_sequence - 1)
-}
-
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use chrono::TimeZone;
 
-    fn chain(n: u64) -> Vec<AuditEvent> {
+    /// A chain of `n` untouched events (the sample every audit test starts from).
+    pub(crate) fn chain(n: u64) -> Vec<AuditEvent> {
         let chain_id = Uuid::from_u128(5);
         let mut prev = GENESIS_HASH.to_owned();
         (1..=n)
@@ -202,6 +178,7 @@ mod tests {
                     before: None,
                     after: Some(json!({"slug": format!("e{i}")})),
                     request_id: Some("req-1".into()),
+                    caller_request_id: (i % 2 == 0).then(|| format!("caller-{i}")),
                 };
                 let at = Utc
                     .timestamp_opt(1_800_000_000 + i64::try_from(i).unwrap(), 123_456_789)
@@ -222,35 +199,39 @@ mod tests {
     }
 
     #[test]
-    fn an_untouched_chain_verifies() {
-        assert_eq!(verify_chain(&chain(5)).unwrap(), 5);
-        assert_eq!(verify_chain(&[]).unwrap(), 0);
-        assert_eq!(
-            chain(1)[0].at.timestamp_subsec_nanos(),
-            123_456_000,
-            "timestamps keep microseconds only"
-        );
+    fn timestamps_keep_microseconds_only() {
+        assert_eq!(chain(1)[0].at.timestamp_subsec_nanos(), 123_456_000);
     }
 
     #[test]
-    fn tampering_is_detected_and_located() {
-        let mut edited = chain(5);
-        edited[2].entry.after = Some(json!({"slug": "evil"}));
-        let err = verify_chain(&edited).unwrap_err();
-        assert_eq!((err.sequence, err.event_id), (3, edited[2].id));
-
-        let mut removed = chain(5);
-        removed.remove(1);
-        assert_eq!(verify_chain(&removed).unwrap_err().sequence, 3);
-
-        let mut rehashed = chain(5);
-        rehashed[1].entry.actor = Actor::System;
-        rehashed[1].hash = rehashed[1].expected_hash();
+    fn events_without_a_caller_id_hash_exactly_as_before_it_existed() {
+        // The body every event was hashed over before callers' ids were recorded: events already
+        // stored must keep verifying.
+        let event = &chain(1)[0];
+        assert_eq!(event.entry.caller_request_id, None);
+        let body = canonical_body(event.id, event.chain_id, event.sequence, &event.entry, event.at);
         assert_eq!(
-            verify_chain(&rehashed).unwrap_err().sequence,
-            3,
-            "re-hashing one event breaks the next link"
+            body,
+            concat!(
+                r#"{"action":"environment.create","actor":"user:00000000-0000-0000-0000-000000000001","#,
+                r#""after":{"slug":"e1"},"at":"2027-01-15T08:00:01.123456Z","before":null,"#,
+                r#""chain_id":"00000000-0000-0000-0000-000000000005","id":"00000000-0000-0000-0000-000000000001","#,
+                r#""request_id":"req-1","sequence":1,"target_id":"env-1","target_kind":"environment"}"#
+            )
         );
+        assert_eq!(event.hash, chain_hash(GENESIS_HASH, &body));
+    }
+
+    #[test]
+    fn a_caller_id_is_covered_by_the_hash() {
+        let mut events = chain(2);
+        let with_caller = &mut events[1];
+        assert_eq!(with_caller.entry.caller_request_id.as_deref(), Some("caller-2"));
+        assert_eq!(with_caller.expected_hash(), with_caller.hash);
+        with_caller.entry.caller_request_id = Some("caller-9".into());
+        assert_ne!(with_caller.expected_hash(), with_caller.hash, "changed");
+        with_caller.entry.caller_request_id = None;
+        assert_ne!(with_caller.expected_hash(), with_caller.hash, "removed");
     }
 
     #[test]

@@ -13,6 +13,7 @@ mod helpers;
 mod instances;
 mod process;
 mod races;
+mod rate_limit;
 mod shutdown;
 mod sse;
 mod subscriptions;

@@ -1,5 +1,5 @@
 //! The axum router: every route and the middleware around them (request id, tracing, metrics,
-//! JSON errors, CORS, compression, body limit, timeout).
+//! the per-address rate limit, JSON errors, CORS, compression, body limit, timeout).
 
 use std::time::Duration;
 
@@ -20,7 +20,7 @@ use crate::error::{ApiError, code_for_status};
 use crate::request_id::REQUEST_ID_HEADER;
 use crate::startup::StartupError;
 use crate::state::AppState;
-use crate::{gateway, graphiql, graphql, health, metrics, request_id, telemetry, watch};
+use crate::{gateway, graphiql, graphql, health, metrics, rate_limit, request_id, telemetry, watch};
 
 /// The HTTP-level settings of the router.
 #[derive(Debug, Clone)]
@@ -45,6 +45,11 @@ pub fn router(state: AppState, options: &HttpOptions) -> Result<Router, StartupE
         .layer(from_fn(request_id::assign))
         .layer(telemetry::trace_layer())
         .layer(from_fn_with_state(state.metrics.clone(), metrics::track))
+        // Refusals are cheap: before the body is read, after the request is counted.
+        .layer(from_fn_with_state(
+            state.rate_limits.clone(),
+            rate_limit::middleware::limit_addresses,
+        ))
         .layer(from_fn(json_errors))
         .layer(CompressionLayer::new())
         .layer(RequestBodyLimitLayer::new(options.body_limit))

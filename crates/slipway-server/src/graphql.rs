@@ -14,11 +14,13 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 use slipway_graphql::{AppSchema, SchemaOptions};
-use slipway_service::{Ctx, Service};
+use slipway_service::Service;
 
 use crate::config::Settings;
 use crate::error::ApiError;
 use crate::graphiql;
+use crate::rate_limit::mutation::mentions_mutation;
+use crate::rate_limit::{ClientAddress, Subject};
 use crate::request_id::RequestId;
 use crate::state::AppState;
 
@@ -61,34 +63,19 @@ impl GraphqlState {
 }
 
 /// A GraphQL-shaped error response (`{"errors": [{message, extensions: {code}}]}`).
-fn graphql_error(error: &ApiError) -> Response {
+pub(crate) fn graphql_error(error: &ApiError) -> Response {
     let mut extensions = json!({ "code": error.code });
     if let Some(field) = &error.field {
         extensions["field"] = json!(field);
     }
     let body = json!({ "errors": [{ "message": error.message, "extensions": extensions }] });
     let mut response = (error.status, axum::Json(body)).into_response();
-    if error.status == StatusCode::UNAUTHORIZED {
-        response
-            .headers_mut()
-            .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
-    }
+    error.add_headers(&mut response);
     response
 }
 
 fn request_id(parts: &Parts) -> Option<String> {
     parts.extensions.get::<RequestId>().map(|r| r.as_str().to_owned())
-}
-
-async fn caller(state: &AppState, parts: &Parts) -> Result<Option<Ctx>, ApiError> {
-    let header = match parts.headers.get(header::AUTHORIZATION) {
-        None => None,
-        Some(v) => Some(
-            v.to_str()
-                .map_err(|_| ApiError::unauthenticated("the Authorization header is not text"))?,
-        ),
-    };
-    state.auth.authenticate(header, request_id(parts)).await
 }
 
 /// Parses one GraphQL request from a JSON body.
@@ -104,7 +91,7 @@ fn parse_body(bytes: &[u8]) -> Result<slipway_graphql::Request, ApiError> {
 /// `POST /graphql`.
 pub async fn post(State(state): State<AppState>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
-    let caller = match caller(&state, &parts).await {
+    let caller = match state.auth.caller_of(&parts).await {
         Ok(caller) => caller,
         Err(error) => return graphql_error(&error),
     };
@@ -122,6 +109,12 @@ pub async fn post(State(state): State<AppState>, request: Request) -> Response {
         Ok(r) => r,
         Err(error) => return graphql_error(&error),
     };
+    if state.rate_limits.is_enabled() && mentions_mutation(&gql_request.query) {
+        let subject = Subject::of(caller.as_ref(), ClientAddress::from_extensions(&parts.extensions));
+        if let Err(throttled) = state.rate_limits.check_mutation(subject) {
+            return graphql_error(&ApiError::from(throttled));
+        }
+    }
     let gql_request = slipway_graphql::attach(&state.service, gql_request, caller);
     let gql_response = state.graphql.schema.execute(gql_request).await;
     match serde_json::to_vec(&gql_response) {

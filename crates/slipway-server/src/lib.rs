@@ -20,6 +20,7 @@ pub mod graphiql;
 pub mod graphql;
 pub mod health;
 pub mod metrics;
+pub mod rate_limit;
 pub mod request_id;
 pub mod server;
 pub mod shutdown;

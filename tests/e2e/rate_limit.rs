@@ -134,7 +134,9 @@ async fn each_credential_has_its_own_budget() {
     }
     assert_graphql_throttled(graphql(&app, Some(&alice), VIEWER).await).await;
     // A new token for the same subject is the same credential: no fresh budget.
-    let alice_again = app.token("rl-alice");
+    let alice_again =
+        slipway_server::commands::token(&app.settings, "rl-alice", None, None, Duration::from_secs(7200)).unwrap();
+    assert_ne!(alice, alice_again);
     assert_graphql_throttled(graphql(&app, Some(&alice_again), VIEWER).await).await;
     assert_eq!(graphql(&app, Some(&bob), VIEWER).await.status(), StatusCode::OK);
 

@@ -15,6 +15,9 @@ use slipway_server::rate_limit::{Budget, RateLimitSettings};
 
 use crate::helpers::{TestApp, api_key, fixture, publish_prompt, spawn_with};
 
+/// A browser origin the test servers allow.
+const DASHBOARD: &str = "https://dashboard.example";
+
 /// A server whose budgets are the defaults but for `budgets` (`("address", "3/1m")`, …).
 async fn spawn_limited(budgets: &[(&str, &str)]) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
@@ -32,6 +35,7 @@ async fn spawn_limited(budgets: &[(&str, &str)]) -> TestApp {
         }
     }
     settings.rate_limit = limits;
+    settings.cors_origins = vec![DASHBOARD.to_owned()];
     spawn_with(settings, Some(dir)).await
 }
 
@@ -79,6 +83,19 @@ async fn an_address_over_its_budget_gets_429_on_rest_and_graphql_but_health_stil
         assert_eq!(graphql(&app, None, TYPENAME).await.status(), StatusCode::OK);
     }
     assert_graphql_throttled(graphql(&app, None, TYPENAME).await).await;
+    // A browser on an allowed origin can read the refusal and its Retry-After.
+    let response = app
+        .client
+        .post(app.url("/graphql"))
+        .header("origin", DASHBOARD)
+        .json(&json!({ "query": TYPENAME }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["access-control-allow-origin"], DASHBOARD);
+    let exposed = response.headers()["access-control-expose-headers"].to_str().unwrap();
+    assert!(exposed.to_lowercase().contains("retry-after"), "{exposed}");
+    assert_graphql_throttled(response).await;
     assert_rest_throttled(app.get("/v1/config", None).await).await;
     assert_rest_throttled(app.get("/no/such/endpoint", None).await).await;
     for path in ["/healthz", "/readyz", "/metrics"] {
@@ -88,7 +105,7 @@ async fn an_address_over_its_budget_gets_429_on_rest_and_graphql_but_health_stil
     }
     let metrics = app.get("/metrics", None).await.text().await.unwrap();
     assert!(
-        metrics.contains("slipway_rate_limited_total{budget=\"address\"} 3\n"),
+        metrics.contains("slipway_rate_limited_total{budget=\"address\"} 4\n"),
         "{metrics}"
     );
     app.finish().await;

@@ -45,11 +45,6 @@ pub fn router(state: AppState, options: &HttpOptions) -> Result<Router, StartupE
         .layer(from_fn(request_id::assign))
         .layer(telemetry::trace_layer())
         .layer(from_fn_with_state(state.metrics.clone(), metrics::track))
-        // Refusals are cheap: before the body is read, after the request is counted.
-        .layer(from_fn_with_state(
-            state.rate_limits.clone(),
-            rate_limit::middleware::limit_addresses,
-        ))
         .layer(from_fn(json_errors))
         .layer(CompressionLayer::new())
         .layer(RequestBodyLimitLayer::new(options.body_limit))
@@ -57,6 +52,12 @@ pub fn router(state: AppState, options: &HttpOptions) -> Result<Router, StartupE
         .layer(MapRequestBodyLayer::new(Body::new))
         // Inside compression: preflight answers need a body type with a default.
         .layer(cors)
+        // Inside CORS, so that browsers can read a 429 and preflights are never counted; before
+        // any handler reads a body.
+        .layer(from_fn_with_state(
+            state.rate_limits.clone(),
+            rate_limit::middleware::limit_addresses,
+        ))
         .layer(from_fn_with_state(options.request_timeout, timeout));
     let mut router = Router::new().route("/graphql", get(graphql::get).post(graphql::post));
     if options.graphiql {
@@ -99,7 +100,7 @@ fn cors_layer(origins: &[String]) -> Result<CorsLayer, StartupError> {
             header::IF_NONE_MATCH,
             HeaderName::from_static("x-request-id"),
         ])
-        .expose_headers([header::ETAG, REQUEST_ID_HEADER.clone()])
+        .expose_headers([header::ETAG, header::RETRY_AFTER, REQUEST_ID_HEADER.clone()])
         .max_age(Duration::from_secs(3600)))
 }
 

@@ -1,9 +1,8 @@
 //! The budgets themselves: one keyed GCRA limiter (`governor`) per kind of budget, the checks
 //! the request path makes, and the housekeeping that keeps their memory bounded.
 //!
-//! A refusal is a [`Throttled`]: which budget, and how long until it admits the client again.
-//! Refusals are counted per budget (for `/metrics`) and logged at `warn` at most once a minute
-//! per client and budget, so that a flood does not become a flood of log lines.
+//! Refusals ([`Throttled`]) are counted per budget (for `/metrics`) and logged at `warn` at most
+//! once a minute per client and budget, so that a flood does not become a flood of log lines.
 
 use std::fmt;
 use std::hash::Hash;
@@ -17,102 +16,13 @@ use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use slipway_service::{Caller, Ctx};
 
 use super::keys::{ClientAddress, Credential, Subject};
+use super::refusal::{Kind, Throttled};
 use super::settings::RateLimitSettings;
-use crate::error::ApiError;
 
 /// Most clients one budget tracks. Sweeping drops every client whose budget has refilled; a
 /// budget that still tracks more than this afterwards (a flood from ever new addresses) starts
 /// over empty, so memory stays bounded (about 100 bytes a client) whatever the keys.
 pub const MAX_TRACKED_CLIENTS: usize = 100_000;
-
-/// The kinds of budget.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Kind {
-    /// Every request from an address (health and metrics excepted, and gateway reads with an
-    /// API key, which count against [`Kind::Gateway`]).
-    Address,
-    /// Failed authentications from an address (an unknown or revoked API key, a bad JWT).
-    FailedAuth,
-    /// Requests by one signed-in user.
-    Credential,
-    /// Requests with one API key.
-    Gateway,
-    /// GraphQL mutations by one caller (or anonymous address).
-    Mutation,
-}
-
-impl Kind {
-    const ALL: [Self; 5] = [
-        Self::Address,
-        Self::FailedAuth,
-        Self::Credential,
-        Self::Gateway,
-        Self::Mutation,
-    ];
-
-    /// The name in logs and metrics.
-    pub const fn label(self) -> &'static str {
-        match self {
-            Self::Address => "address",
-            Self::FailedAuth => "failed_auth",
-            Self::Credential => "credential",
-            Self::Gateway => "gateway",
-            Self::Mutation => "mutation",
-        }
-    }
-
-    const fn index(self) -> usize {
-        match self {
-            Self::Address => 0,
-            Self::FailedAuth => 1,
-            Self::Credential => 2,
-            Self::Gateway => 3,
-            Self::Mutation => 4,
-        }
-    }
-
-    const fn message(self) -> &'static str {
-        match self {
-            Self::Address => "too many requests from this address",
-            Self::FailedAuth => "too many failed authentication attempts from this address",
-            Self::Credential => "too many requests with these credentials",
-            Self::Gateway => "too many requests with this API key",
-            Self::Mutation => "too many mutations",
-        }
-    }
-}
-
-/// A request refused because a budget is spent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Throttled {
-    /// The budget that is spent.
-    pub kind: Kind,
-    /// How long until it admits one more request.
-    pub wait: Duration,
-}
-
-impl Throttled {
-    /// The `Retry-After` value: the wait in whole seconds, rounded up, and at least 1.
-    pub fn retry_after_seconds(&self) -> u64 {
-        let whole = self.wait.as_secs();
-        let rounded = if self.wait.subsec_nanos() > 0 {
-            whole.saturating_add(1)
-        } else {
-            whole
-        };
-        rounded.max(1)
-    }
-}
-
-impl From<Throttled> for ApiError {
-    fn from(throttled: Throttled) -> Self {
-        let seconds = throttled.retry_after_seconds();
-        ApiError::rate_limited(
-            format!("{}; try again in {seconds} s", throttled.kind.message()),
-            seconds,
-        )
-    }
-}
 
 /// One budget's limiter, replaceable as a whole when it tracks too many clients.
 struct Table<K: Hash + Eq + Clone> {
@@ -382,23 +292,6 @@ mod tests {
         let other = Subject::Credential(Credential::User(UserId::from_uuid(uuid::Uuid::now_v7())));
         assert_eq!(limits.check_mutation(other), Ok(()), "per caller");
         assert_eq!(limits.check_mutation(Subject::Address(ip(1))), Ok(()));
-    }
-
-    #[test]
-    fn retry_after_is_whole_seconds_rounded_up_and_at_least_one() {
-        let t = |wait| Throttled {
-            kind: Kind::Address,
-            wait,
-        };
-        assert_eq!(t(Duration::ZERO).retry_after_seconds(), 1);
-        assert_eq!(t(Duration::from_millis(1)).retry_after_seconds(), 1);
-        assert_eq!(t(Duration::from_millis(1001)).retry_after_seconds(), 2);
-        assert_eq!(t(Duration::from_secs(3)).retry_after_seconds(), 3);
-        let api = ApiError::from(t(Duration::from_millis(2500)));
-        assert_eq!(
-            (api.status.as_u16(), api.code, api.retry_after),
-            (429, "RATE_LIMITED", Some(3))
-        );
     }
 
     #[test]

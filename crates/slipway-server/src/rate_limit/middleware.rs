@@ -15,7 +15,8 @@ use axum::response::{IntoResponse, Response};
 use slipway_auth::{BearerCredential, parse_authorization};
 
 use super::keys::ClientAddress;
-use super::limiter::{RateLimits, Throttled};
+use super::limiter::RateLimits;
+use super::refusal::Throttled;
 use crate::error::ApiError;
 use crate::graphql::graphql_error;
 
@@ -89,7 +90,7 @@ mod tests {
     #[test]
     fn refusals_have_both_shapes() {
         let throttled = Throttled {
-            kind: super::super::limiter::Kind::Address,
+            kind: super::super::refusal::Kind::Address,
             wait: std::time::Duration::from_millis(1500),
         };
         for graphql in [false, true] {

@@ -20,12 +20,14 @@ mod keys;
 mod limiter;
 pub mod middleware;
 pub mod mutation;
+mod refusal;
 mod settings;
 pub mod sweeper;
 
 pub use budget::Budget;
 pub use keys::{ClientAddress, Credential, Subject};
-pub use limiter::{Kind, MAX_TRACKED_CLIENTS, RateLimits, Throttled};
+pub use limiter::{MAX_TRACKED_CLIENTS, RateLimits};
+pub use refusal::{Kind, Throttled};
 pub use settings::{
     DEFAULT_ADDRESS, DEFAULT_CREDENTIAL, DEFAULT_FAILED_AUTH, DEFAULT_GATEWAY, DEFAULT_MUTATIONS, RateLimitSettings,
 };

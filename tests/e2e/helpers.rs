@@ -61,10 +61,12 @@ pub async fn spawn_app() -> TestApp {
 }
 
 /// A fresh server on a fresh database of `db`; `None` when PostgreSQL is asked for and not
-/// configured.
+/// configured. Rate limiting is off (suites that race 50 requests or flood writes would be
+/// throttled); `rate_limit.rs` turns it on with budgets of its own.
 pub async fn spawn_app_on(db: Db) -> Option<TestApp> {
     let dir = tempfile::tempdir().unwrap();
     let mut settings = Settings::for_data_dir(dir.path()).unwrap();
+    settings.rate_limit.enabled = false;
     if db == Db::Postgres {
         let base = postgres_base()?;
         let name = format!("slipway_e2e_{}", uuid::Uuid::now_v7().simple());

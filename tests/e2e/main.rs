@@ -17,6 +17,7 @@ mod instances;
 mod media_types;
 mod process;
 mod races;
+mod rate_limit;
 mod revocation;
 mod shutdown;
 mod sse;

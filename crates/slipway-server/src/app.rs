@@ -1,5 +1,5 @@
 //! The axum router: every route and the middleware around them (request id, tracing, metrics,
-//! JSON errors, CORS, compression, body limit, timeout).
+//! the per-address rate limit, JSON errors, CORS, compression, body limit, timeout).
 
 use std::time::Duration;
 
@@ -20,7 +20,7 @@ use crate::error::{ApiError, code_for_status};
 use crate::request_id::{CALLER_REQUEST_ID_HEADER, REQUEST_ID_HEADER};
 use crate::startup::StartupError;
 use crate::state::AppState;
-use crate::{gateway, graphiql, graphql, health, metrics, request_id, telemetry, watch};
+use crate::{gateway, graphiql, graphql, health, metrics, rate_limit, request_id, telemetry, watch};
 
 /// The HTTP-level settings of the router.
 #[derive(Debug, Clone)]
@@ -52,6 +52,12 @@ pub fn router(state: AppState, options: &HttpOptions) -> Result<Router, StartupE
         .layer(MapRequestBodyLayer::new(Body::new))
         // Inside compression: preflight answers need a body type with a default.
         .layer(cors)
+        // Inside CORS, so that browsers can read a 429 and preflights are never counted; before
+        // any handler reads a body.
+        .layer(from_fn_with_state(
+            state.rate_limits.clone(),
+            rate_limit::middleware::limit_addresses,
+        ))
         .layer(from_fn_with_state(options.request_timeout, timeout));
     let mut router = Router::new().route("/graphql", get(graphql::get).post(graphql::post));
     if options.graphiql {
@@ -96,6 +102,7 @@ fn cors_layer(origins: &[String]) -> Result<CorsLayer, StartupError> {
         ])
         .expose_headers([
             header::ETAG,
+            header::RETRY_AFTER,
             REQUEST_ID_HEADER.clone(),
             CALLER_REQUEST_ID_HEADER.clone(),
         ])

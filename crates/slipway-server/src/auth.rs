@@ -1,11 +1,13 @@
 //! Who is calling an HTTP endpoint: the `Authorization: Bearer …` header turned into the
 //! service's [`Ctx`] — a gateway API key (`slw_…`) or a verified JWT whose subject becomes a
-//! user — as axum extractors.
+//! user — as axum extractors. Each verified caller is counted against its own rate budget, each
+//! failed authentication against its address's (see [`rate_limit`](crate::rate_limit)).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use axum::extract::{FromRef, FromRequestParts};
+use axum::http::StatusCode;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use slipway_auth::{BearerCredential, JwtVerifier, Principal, parse_authorization};
@@ -13,6 +15,7 @@ use slipway_domain::User;
 use slipway_service::{Ctx, Service, ServiceError, ServiceResult};
 
 use crate::error::ApiError;
+use crate::rate_limit::{ClientAddress, RateLimits};
 use crate::request_id::RequestId;
 
 /// What a cached user is found by: subject, name and email (a changed profile is a miss).
@@ -29,32 +32,63 @@ pub struct Authenticator {
     service: Service,
     verifier: Arc<JwtVerifier>,
     users: Arc<Mutex<HashMap<UserKey, User>>>,
+    limits: RateLimits,
 }
 
 impl Authenticator {
-    /// An authenticator over `service`, verifying JWTs with `verifier`.
-    pub fn new(service: Service, verifier: JwtVerifier) -> Self {
+    /// An authenticator over `service`, verifying JWTs with `verifier` and counting callers
+    /// against `limits`.
+    pub fn new(service: Service, verifier: JwtVerifier, limits: RateLimits) -> Self {
         Self {
             service,
             verifier: Arc::new(verifier),
             users: Arc::default(),
+            limits,
         }
     }
 
     /// The caller behind an `Authorization` header value (`None` when there is none), part of
-    /// the request identified by `request` (its server id and the caller's, for the audit log).
+    /// the request identified by `request` (its server id and the caller's, for the audit log),
+    /// sent from `address`. A verified caller is counted against its own budget; a failure
+    /// against the address's failed-authentication budget (the key is the verified identity or
+    /// the address, never the presented token, so random tokens cannot mint fresh budgets).
     ///
     /// # Errors
     /// `UNAUTHENTICATED` for a header that is not `Bearer <credential>`, an invalid JWT or an
-    /// unknown or revoked API key.
+    /// unknown or revoked API key; `RATE_LIMITED` instead once the address has failed too
+    /// often, or when the caller's budget is spent.
     pub async fn authenticate(
         &self,
         header: Option<&str>,
         request: Option<&RequestId>,
+        address: ClientAddress,
     ) -> Result<Option<Ctx>, ApiError> {
         let Some(header) = header else {
             return Ok(None);
         };
+        match self.verify(header, request).await {
+            Ok(ctx) => {
+                self.limits.check_caller(&ctx)?;
+                Ok(Some(ctx))
+            }
+            Err(error) => Err(self.failed(error, address)),
+        }
+    }
+
+    /// Counts a refused credential against `address`: the refusal itself, or `RATE_LIMITED`
+    /// once the address is over its budget. Other failures (the database is down) are not the
+    /// client's and pass unchanged.
+    fn failed(&self, error: ApiError, address: ClientAddress) -> ApiError {
+        if error.status != StatusCode::UNAUTHORIZED {
+            return error;
+        }
+        match self.limits.check_failed_auth(address) {
+            Ok(()) => error,
+            Err(throttled) => throttled.into(),
+        }
+    }
+
+    async fn verify(&self, header: &str, request: Option<&RequestId>) -> Result<Ctx, ApiError> {
         let server_id = request.map(|r| r.as_str().to_owned());
         let ctx = match parse_authorization(header) {
             None => {
@@ -72,7 +106,7 @@ impl Authenticator {
                 Ctx::user(user, server_id).expiring_at(expires_at)
             }
         };
-        Ok(Some(ctx.with_caller_request_id(caller_id(request))))
+        Ok(ctx.with_caller_request_id(caller_id(request)))
     }
 
     /// The caller behind a bare bearer token (a JWT or an API key), as the service's result:
@@ -113,18 +147,25 @@ impl Authenticator {
         Ok(user)
     }
 
-    /// The caller of the request described by `parts`.
-    async fn caller_of(&self, parts: &Parts) -> Result<Option<Ctx>, ApiError> {
+    /// The caller of the request described by `parts` (its address from the connection).
+    ///
+    /// # Errors
+    /// As [`authenticate`](Self::authenticate), and for an `Authorization` header that is not
+    /// text.
+    pub async fn caller_of(&self, parts: &Parts) -> Result<Option<Ctx>, ApiError> {
         let request = parts.extensions.get::<RequestId>();
+        let address = ClientAddress::from_extensions(&parts.extensions);
         let header = match parts.headers.get(AUTHORIZATION) {
             None => None,
-            Some(value) => Some(
-                value
-                    .to_str()
-                    .map_err(|_| ApiError::unauthenticated("the Authorization header is not text"))?,
-            ),
+            Some(value) => match value.to_str() {
+                Ok(text) => Some(text),
+                Err(_) => {
+                    let error = ApiError::unauthenticated("the Authorization header is not text");
+                    return Err(self.failed(error, address));
+                }
+            },
         };
-        self.authenticate(header, request).await
+        self.authenticate(header, request, address).await
     }
 }
 

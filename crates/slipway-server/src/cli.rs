@@ -9,6 +9,7 @@ use clap::builder::BoolishValueParser;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::duration::parse_duration;
+use crate::rate_limit::Budget;
 
 /// `slipway`: the control plane that decides which version of each LLM configuration is live in
 /// which environment.
@@ -223,6 +224,33 @@ pub struct Options {
     #[arg(long, env = "SLIPWAY_WATCH_KEEPALIVE", global = true, value_parser = parse_duration, help_heading = "Server")]
     pub watch_keepalive: Option<Duration>,
 
+    /// Rate limiting on or off [default: true]. Budgets are COUNT/PERIOD: bursts of COUNT,
+    /// refilled evenly over PERIOD.
+    #[arg(long, env = "SLIPWAY_RATE_LIMIT", global = true, value_parser = BoolishValueParser::new(),
+          num_args = 0..=1, require_equals = true, default_missing_value = "true", help_heading = "Rate limits")]
+    pub rate_limit: Option<bool>,
+    /// Requests per client address (health, metrics and gateway reads with an API key
+    /// excepted) [default: 1200/1m].
+    #[arg(long, env = "SLIPWAY_RATE_LIMIT_ADDRESS", global = true, value_name = "BUDGET",
+          value_parser = Budget::parse, help_heading = "Rate limits")]
+    pub rate_limit_address: Option<Budget>,
+    /// Requests per signed-in user (JWT subject) [default: 600/1m].
+    #[arg(long, env = "SLIPWAY_RATE_LIMIT_CREDENTIAL", global = true, value_name = "BUDGET",
+          value_parser = Budget::parse, help_heading = "Rate limits")]
+    pub rate_limit_credential: Option<Budget>,
+    /// Requests per API key (gateway reads) [default: 5000/1s].
+    #[arg(long, env = "SLIPWAY_RATE_LIMIT_GATEWAY", global = true, value_name = "BUDGET",
+          value_parser = Budget::parse, help_heading = "Rate limits")]
+    pub rate_limit_gateway: Option<Budget>,
+    /// Failed authentications per client address; then 429 instead of 401 [default: 30/1m].
+    #[arg(long, env = "SLIPWAY_RATE_LIMIT_FAILED_AUTH", global = true, value_name = "BUDGET",
+          value_parser = Budget::parse, help_heading = "Rate limits")]
+    pub rate_limit_failed_auth: Option<Budget>,
+    /// GraphQL mutation requests per caller (per address when anonymous) [default: 120/1m].
+    #[arg(long, env = "SLIPWAY_RATE_LIMIT_MUTATIONS", global = true, value_name = "BUDGET",
+          value_parser = Budget::parse, help_heading = "Rate limits")]
+    pub rate_limit_mutations: Option<Budget>,
+
     /// PEM public key verifying RS256/ES256 tokens (instead of the embedded HS256 secret).
     #[arg(
         long,
@@ -313,6 +341,21 @@ mod tests {
         assert_eq!(cli.options.production, Some(true));
         let cli = Cli::try_parse_from(["slipway", "--production=false", "migrate"]).unwrap();
         assert_eq!(cli.options.production, Some(false));
+    }
+
+    #[test]
+    fn rate_limits_are_flags_with_budgets() {
+        let cli = Cli::try_parse_from([
+            "slipway",
+            "serve",
+            "--rate-limit=false",
+            "--rate-limit-mutations",
+            "10/1m",
+        ])
+        .unwrap();
+        assert_eq!(cli.options.rate_limit, Some(false));
+        assert_eq!(cli.options.rate_limit_mutations.unwrap().to_string(), "10/60s");
+        assert!(Cli::try_parse_from(["slipway", "serve", "--rate-limit-address", "often"]).is_err());
     }
 
     #[test]

@@ -13,6 +13,7 @@ use slipway_auth::CredentialKeySource;
 
 use crate::cli::{LogFormat, Options};
 use crate::duration::parse_duration;
+use crate::rate_limit::{Budget, RateLimitSettings};
 use crate::startup::StartupError;
 
 /// The default data directory.
@@ -94,6 +95,8 @@ pub struct Settings {
     pub watch_keepalive: Duration,
     /// JWT verification.
     pub jwt: JwtSettings,
+    /// Rate limiting.
+    pub rate_limit: RateLimitSettings,
     /// Where the credential keyring comes from.
     pub credential_key: CredentialKeySource,
     /// Log filter.
@@ -126,6 +129,7 @@ impl fmt::Debug for Settings {
             .field("tick_interval", &self.tick_interval)
             .field("watch_keepalive", &self.watch_keepalive)
             .field("jwt", &self.jwt)
+            .field("rate_limit", &self.rate_limit)
             .field("credential_key", &credential_key)
             .field("log_filter", &self.log_filter)
             .field("log_format", &self.log_format)
@@ -160,6 +164,12 @@ struct FileConfig {
     jwt_audience: Option<String>,
     jwt_leeway: Option<u64>,
     credential_key_file: Option<PathBuf>,
+    rate_limit: Option<bool>,
+    rate_limit_address: Option<String>,
+    rate_limit_credential: Option<String>,
+    rate_limit_gateway: Option<String>,
+    rate_limit_failed_auth: Option<String>,
+    rate_limit_mutations: Option<String>,
     log: Option<String>,
     log_format: Option<LogFormat>,
 }
@@ -185,6 +195,43 @@ fn positive(value: Option<Duration>, default: Duration, key: &str) -> Result<Dur
     }
 }
 
+fn file_budget(value: Option<String>, key: &str) -> Result<Option<Budget>, StartupError> {
+    value
+        .map(|v| Budget::parse(&v).map_err(|e| StartupError::Config(format!("{key}: {e}"))))
+        .transpose()
+}
+
+/// The rate limits from `options`, then the file, then the defaults.
+fn rate_limit_settings(options: &Options, file: &mut FileConfig) -> Result<RateLimitSettings, StartupError> {
+    let defaults = RateLimitSettings::default();
+    Ok(RateLimitSettings {
+        enabled: options.rate_limit.or(file.rate_limit).unwrap_or(defaults.enabled),
+        address: options
+            .rate_limit_address
+            .or(file_budget(file.rate_limit_address.take(), "rate_limit_address")?)
+            .unwrap_or(defaults.address),
+        credential: options
+            .rate_limit_credential
+            .or(file_budget(file.rate_limit_credential.take(), "rate_limit_credential")?)
+            .unwrap_or(defaults.credential),
+        gateway: options
+            .rate_limit_gateway
+            .or(file_budget(file.rate_limit_gateway.take(), "rate_limit_gateway")?)
+            .unwrap_or(defaults.gateway),
+        failed_auth: options
+            .rate_limit_failed_auth
+            .or(file_budget(
+                file.rate_limit_failed_auth.take(),
+                "rate_limit_failed_auth",
+            )?)
+            .unwrap_or(defaults.failed_auth),
+        mutations: options
+            .rate_limit_mutations
+            .or(file_budget(file.rate_limit_mutations.take(), "rate_limit_mutations")?)
+            .unwrap_or(defaults.mutations),
+    })
+}
+
 impl Settings {
     /// Resolves the settings: `options` (flags and environment variables), then the TOML file
     /// they name, then defaults. `credential_key_env` is the value of `SLIPWAY_CREDENTIAL_KEY`.
@@ -192,10 +239,11 @@ impl Settings {
     /// # Errors
     /// An unreadable or invalid TOML file, or an invalid value in it.
     pub fn resolve(options: Options, credential_key_env: Option<SecretString>) -> Result<Self, StartupError> {
-        let file = match &options.config {
+        let mut file = match &options.config {
             Some(path) => read_file(path)?,
             None => FileConfig::default(),
         };
+        let rate_limit = rate_limit_settings(&options, &mut file)?;
         let data_dir = options
             .data_dir
             .or(file.data_dir)
@@ -264,6 +312,7 @@ impl Settings {
                 leeway_seconds: options.jwt_leeway.or(file.jwt_leeway),
             },
             credential_key,
+            rate_limit,
             log_filter: options.log.or(file.log).unwrap_or_else(|| "info".to_owned()),
             log_format: options.log_format.or(file.log_format).unwrap_or(LogFormat::Text),
             data_dir,
@@ -372,6 +421,7 @@ mod tests {
             "max_connections = 0",
             "header_read_timeout = \"0s\"",
             "idle_timeout = \"0ms\"",
+            "rate_limit_failed_auth = \"lots\"",
         ] {
             let mut file = tempfile::NamedTempFile::new().unwrap();
             writeln!(file, "{text}").unwrap();
@@ -384,6 +434,28 @@ mod tests {
                 "{text}"
             );
         }
+    }
+
+    #[test]
+    fn rate_limits_come_from_flags_then_the_file_then_defaults() {
+        let s = Settings::resolve(Options::default(), None).unwrap();
+        assert_eq!(s.rate_limit, RateLimitSettings::default());
+        let mut file = tempfile::NamedTempFile::new().unwrap();
+        writeln!(
+            file,
+            "rate_limit = false\nrate_limit_address = \"10/1s\"\nrate_limit_gateway = \"100/1s\""
+        )
+        .unwrap();
+        let options = Options {
+            config: Some(file.path().to_path_buf()),
+            rate_limit_address: Some(Budget::parse("20/1s").unwrap()),
+            ..Options::default()
+        };
+        let s = Settings::resolve(options, None).unwrap();
+        assert!(!s.rate_limit.enabled);
+        assert_eq!(s.rate_limit.address.to_string(), "20/1s", "the flag wins");
+        assert_eq!(s.rate_limit.gateway.to_string(), "100/1s", "then the file");
+        assert_eq!(s.rate_limit.mutations, RateLimitSettings::default().mutations);
     }
 
     #[test]

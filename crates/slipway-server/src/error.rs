@@ -21,6 +21,8 @@ pub struct ApiError {
     pub field: Option<String>,
     /// The policy rule, for `POLICY_VIOLATION`.
     pub rule: Option<&'static str>,
+    /// Whole seconds to wait before trying again, for `RATE_LIMITED` (sent as `Retry-After`).
+    pub retry_after: Option<u64>,
 }
 
 impl ApiError {
@@ -32,6 +34,7 @@ impl ApiError {
             message: message.into(),
             field: None,
             rule: None,
+            retry_after: None,
         }
     }
 
@@ -52,6 +55,29 @@ impl ApiError {
     /// Nothing here.
     pub fn not_found(message: impl Into<String>) -> Self {
         Self::new(StatusCode::NOT_FOUND, "NOT_FOUND", message)
+    }
+
+    /// Over a rate budget: 429, to be tried again after `retry_after` seconds (at least 1).
+    pub fn rate_limited(message: impl Into<String>, retry_after: u64) -> Self {
+        Self {
+            retry_after: Some(retry_after.max(1)),
+            ..Self::new(StatusCode::TOO_MANY_REQUESTS, "RATE_LIMITED", message)
+        }
+    }
+
+    /// Adds the headers this error implies (`WWW-Authenticate` for 401, `Retry-After` for 429)
+    /// to a response built from it, whatever its body's shape.
+    pub fn add_headers(&self, response: &mut Response) {
+        if self.status == StatusCode::UNAUTHORIZED {
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
     }
 
     /// The JSON body.
@@ -104,6 +130,7 @@ impl From<ServiceError> for ApiError {
             message: error.to_string(),
             field,
             rule,
+            retry_after: None,
         }
     }
 }
@@ -111,11 +138,7 @@ impl From<ServiceError> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let mut response = (self.status, Json(self.body())).into_response();
-        if self.status == StatusCode::UNAUTHORIZED {
-            response
-                .headers_mut()
-                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
-        }
+        self.add_headers(&mut response);
         response
     }
 }
@@ -131,6 +154,7 @@ pub fn code_for_status(status: StatusCode) -> &'static str {
         StatusCode::PAYLOAD_TOO_LARGE => "PAYLOAD_TOO_LARGE",
         StatusCode::UNSUPPORTED_MEDIA_TYPE => "UNSUPPORTED_MEDIA_TYPE",
         StatusCode::CONFLICT => "CONFLICT",
+        StatusCode::TOO_MANY_REQUESTS => "RATE_LIMITED",
         StatusCode::UNPROCESSABLE_ENTITY => "VALIDATION",
         StatusCode::SERVICE_UNAVAILABLE | StatusCode::GATEWAY_TIMEOUT | StatusCode::REQUEST_TIMEOUT => "UNAVAILABLE",
         s if s.is_client_error() => "VALIDATION",
@@ -180,6 +204,16 @@ mod tests {
     fn internal_causes_never_reach_the_client() {
         let api = ApiError::from(ServiceError::Internal("SELECT * FROM secrets".into()));
         assert!(!api.body().to_string().contains("SELECT"));
+    }
+
+    #[test]
+    fn rate_limited_answers_carry_retry_after() {
+        let response = ApiError::rate_limited("slow down", 0).into_response();
+        assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(response.headers()[header::RETRY_AFTER], "1", "never less than a second");
+        let response = ApiError::rate_limited("slow down", 7).into_response();
+        assert_eq!(response.headers()[header::RETRY_AFTER], "7");
+        assert_eq!(code_for_status(StatusCode::TOO_MANY_REQUESTS), "RATE_LIMITED");
     }
 
     #[test]

@@ -17,13 +17,15 @@ use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 use slipway_graphql::{AppSchema, SchemaOptions};
-use slipway_service::{Ctx, Service};
+use slipway_service::Service;
 use tokio::sync::oneshot;
 
 use crate::config::Settings;
 use crate::error::ApiError;
 use crate::graphiql;
 use crate::media::{self, ResponseMedia};
+use crate::rate_limit::mutation::mentions_mutation;
+use crate::rate_limit::{ClientAddress, Subject};
 use crate::request_id::RequestId;
 use crate::state::AppState;
 
@@ -71,18 +73,14 @@ impl GraphqlState {
 
 /// A GraphQL-shaped error response (`{"errors": [{message, extensions: {code}}]}`) in the
 /// negotiated media type.
-fn graphql_error(error: &ApiError, media: ResponseMedia) -> Response {
+pub(crate) fn graphql_error(error: &ApiError, media: ResponseMedia) -> Response {
     let mut extensions = json!({ "code": error.code });
     if let Some(field) = &error.field {
         extensions["field"] = json!(field);
     }
     let body = json!({ "errors": [{ "message": error.message, "extensions": extensions }] });
     let mut response = json_response(error.status, &body, media);
-    if error.status == StatusCode::UNAUTHORIZED {
-        response
-            .headers_mut()
-            .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
-    }
+    error.add_headers(&mut response);
     response
 }
 
@@ -116,17 +114,6 @@ fn request_id(parts: &Parts) -> Option<RequestId> {
     parts.extensions.get::<RequestId>().cloned()
 }
 
-async fn caller(state: &AppState, parts: &Parts) -> Result<Option<Ctx>, ApiError> {
-    let header = match parts.headers.get(header::AUTHORIZATION) {
-        None => None,
-        Some(v) => Some(
-            v.to_str()
-                .map_err(|_| ApiError::unauthenticated("the Authorization header is not text"))?,
-        ),
-    };
-    state.auth.authenticate(header, request_id(parts).as_ref()).await
-}
-
 /// Parses one GraphQL request from a JSON body.
 fn parse_body(bytes: &[u8]) -> Result<slipway_graphql::Request, ApiError> {
     let value: Value =
@@ -145,7 +132,7 @@ pub async fn post(State(state): State<AppState>, request: Request) -> Response {
     if !media::is_json_body(parts.headers.get(header::CONTENT_TYPE)) {
         return unsupported_media_type(media);
     }
-    let caller = match caller(&state, &parts).await {
+    let caller = match state.auth.caller_of(&parts).await {
         Ok(caller) => caller,
         Err(error) => return graphql_error(&error, media),
     };
@@ -166,6 +153,12 @@ pub async fn post(State(state): State<AppState>, request: Request) -> Response {
         Ok(r) => r,
         Err(error) => return graphql_error(&error, media),
     };
+    if state.rate_limits.is_enabled() && mentions_mutation(&gql_request.query) {
+        let subject = Subject::of(caller.as_ref(), ClientAddress::from_extensions(&parts.extensions));
+        if let Err(throttled) = state.rate_limits.check_mutation(subject) {
+            return graphql_error(&ApiError::from(throttled), media);
+        }
+    }
     let gql_request = slipway_graphql::attach(&state.service, gql_request, caller);
     let gql_response = state.graphql.schema.execute(gql_request).await;
     match serde_json::to_value(&gql_response) {

@@ -1,6 +1,7 @@
 //! Prometheus metrics, kept in process and rendered as text on `GET /metrics`: requests and
-//! latency by route, gateway conditional-request hits, open watch streams, and releases by state
-//! (transitions seen by this instance, and open releases counted at scrape time).
+//! latency by route, gateway conditional-request hits, open watch streams, releases by state
+//! (transitions seen by this instance, and open releases counted at scrape time), and rate-limit
+//! refusals by budget.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -255,6 +256,7 @@ pub async fn endpoint(State(state): State<AppState>) -> Response {
     };
     let mut text = state.metrics.render(open.as_ref());
     text.push_str(&snapshot_cache_text(state.service.resolution_cache_stats()));
+    text.push_str(&state.rate_limits.metrics_text());
     let mut response = text.into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,

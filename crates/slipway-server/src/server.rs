@@ -16,6 +16,7 @@ use crate::connection::Deadlines;
 use crate::graphql::GraphqlState;
 use crate::listener::{self, ListenerOptions};
 use crate::metrics::Metrics;
+use crate::rate_limit::{self, RateLimits};
 use crate::shutdown::Shutdown;
 use crate::startup::{self, StartupError};
 use crate::state::AppState;
@@ -40,8 +41,10 @@ impl Server {
         let jwt = startup::jwt_config(&settings)?;
         let token_hint = token_hint(&jwt);
         let service = startup::service(&settings, settings.migrate_on_start).await?;
+        let rate_limits = RateLimits::new(&settings.rate_limit);
         let state = AppState {
-            auth: Authenticator::new(service.clone(), JwtVerifier::new(jwt)),
+            auth: Authenticator::new(service.clone(), JwtVerifier::new(jwt), rate_limits.clone()),
+            rate_limits,
             metrics: Metrics::default(),
             graphql: GraphqlState::new(&service, &settings),
             shutdown: Shutdown::new(),
@@ -107,13 +110,21 @@ impl Server {
         let background = state.service.spawn_background(settings.tick_interval);
         let release_metrics = state.metrics.follow_releases(&state.service);
         let follower = crate::follow::spawn(state.service.clone());
+        let sweeper = rate_limit::sweeper::spawn(
+            state.rate_limits.clone(),
+            state.shutdown.signal(),
+            rate_limit::sweeper::SWEEP_INTERVAL,
+        );
         tracing::info!(
             database = %settings.database_display(),
             production = settings.production,
             graphiql = settings.graphiql,
+            rate_limit = settings.rate_limit.enabled,
             "Slipway listening on http://{addr} (GraphQL at /graphql, gateway at /v1/config)"
         );
         tracing::info!("{token_hint}");
+        // The listener gives every request its peer address as `ConnectInfo`, which the rate
+        // limits count per.
         let options = ListenerOptions {
             deadlines: Deadlines {
                 header_read: settings.header_read_timeout,
@@ -126,11 +137,13 @@ impl Server {
         background.abort();
         release_metrics.abort();
         follower.abort();
+        sweeper.abort();
         // Awaiting the aborted tasks makes sure no tick still holds a connection when the pool
         // closes; an aborted transaction rolls back.
         let _aborted = background.await;
         let _aborted = release_metrics.await;
         let _aborted = follower.await;
+        let _aborted = sweeper.await;
         state.service.store().clone().close().await?;
         tracing::info!("database closed; bye");
         Ok(())

@@ -1,5 +1,5 @@
-//! The state every handler shares: the service, the authenticator, metrics, the GraphQL schema
-//! and the shutdown signal. Every field is cheap to clone.
+//! The state every handler shares: the service, the authenticator, metrics, the GraphQL schema,
+//! the rate limits and the shutdown signal. Every field is cheap to clone.
 
 use std::time::Duration;
 
@@ -9,6 +9,7 @@ use slipway_service::Service;
 use crate::auth::Authenticator;
 use crate::graphql::GraphqlState;
 use crate::metrics::Metrics;
+use crate::rate_limit::RateLimits;
 use crate::shutdown::Shutdown;
 
 /// Shared handler state.
@@ -26,11 +27,19 @@ pub struct AppState {
     pub shutdown: Shutdown,
     /// Interval of keep-alives on long-lived streams.
     pub keepalive: Duration,
+    /// The rate budgets (the authenticator counts callers against the same ones).
+    pub rate_limits: RateLimits,
 }
 
 impl FromRef<AppState> for Authenticator {
     fn from_ref(state: &AppState) -> Self {
         state.auth.clone()
+    }
+}
+
+impl FromRef<AppState> for RateLimits {
+    fn from_ref(state: &AppState) -> Self {
+        state.rate_limits.clone()
     }
 }
 

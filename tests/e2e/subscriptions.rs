@@ -110,3 +110,57 @@ async fn connections_with_bad_credentials_are_refused() {
     let message = receive(&mut socket, PATIENCE).await.unwrap().unwrap();
     assert!(message.to_string().contains("UNAUTHENTICATED"), "{message}");
 }
+
+#[tokio::test]
+async fn mutations_are_refused_over_the_websocket() {
+    let app = spawn_app().await;
+    let owner = app.token("ws-writer");
+    let mut socket = connect(&app).await;
+    let ack = init(&mut socket, json!({ "Authorization": format!("Bearer {owner}") })).await;
+    assert_eq!(ack.unwrap()["type"], "connection_ack");
+    // Named or not, alone or beside a query: a mutation never runs on the socket.
+    let documents = [
+        json!({ "query": "mutation { createOrganization(slug: \"ws-org\", name: \"WS\") { slug } }" }),
+        json!({ "query": "query Q { __typename } mutation M { createOrganization(slug: \"ws-org\", name: \"WS\") { slug } }",
+                "operationName": "M" }),
+    ];
+    for (i, payload) in documents.into_iter().enumerate() {
+        let id = format!("m{i}");
+        send(
+            &mut socket,
+            json!({ "id": id, "type": "subscribe", "payload": payload }),
+        )
+        .await;
+        let message = receive(&mut socket, PATIENCE)
+            .await
+            .unwrap()
+            .expect("the socket stays open");
+        let text = message.to_string();
+        assert!(
+            text.contains("GRAPHQL_VALIDATION_FAILED") && text.contains("POST"),
+            "{text}"
+        );
+        let done = receive(&mut socket, PATIENCE).await.unwrap().unwrap();
+        assert_eq!((&done["type"], &done["id"]), (&json!("complete"), &json!(id)), "{done}");
+    }
+    // A query still runs there, and nothing was written.
+    send(
+        &mut socket,
+        json!({ "id": "q", "type": "subscribe", "payload": { "query": "{ viewer { organizations(first: 10) { nodes { slug } } } }" } }),
+    )
+    .await;
+    let message = receive(&mut socket, PATIENCE).await.unwrap().unwrap();
+    assert_eq!(message["type"], "next", "{message}");
+    assert_eq!(
+        message["payload"]["data"]["viewer"]["organizations"]["nodes"],
+        json!([]),
+        "{message}"
+    );
+    // Over POST the same mutation runs.
+    app.gql(
+        &owner,
+        "mutation { createOrganization(slug: \"ws-org\", name: \"WS\") { slug } }",
+        json!({}),
+    )
+    .await;
+}

@@ -33,7 +33,7 @@ mod transport;
 pub mod types;
 
 pub use schema::{AppSchema, SchemaOptions, attach, build_schema, connection_data, sdl};
-pub use transport::{connection_init, connection_token, is_mutation};
+pub use transport::{connection_init, connection_token};
 
 /// async-graphql's HTTP helpers (parsing GET query strings, WebSocket protocol names).
 pub use async_graphql::http;

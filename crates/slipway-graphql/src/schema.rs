@@ -104,6 +104,7 @@ pub fn attach(service: &Service, request: Request, caller: Option<Ctx>) -> Reque
 pub fn connection_data(service: &Service, caller: Option<Ctx>) -> Data {
     let mut data = Data::default();
     data.insert(RequestState::new(service, caller));
+    data.insert(crate::guard::OverWebSocket);
     data
 }
 

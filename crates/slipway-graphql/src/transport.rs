@@ -1,10 +1,9 @@
 //! What the server needs around the schema: authenticating a WebSocket connection from its
-//! `connection_init` payload, and telling mutations apart (never over GET).
+//! `connection_init` payload.
 
 use std::future::Future;
 
-use async_graphql::parser::types::OperationType;
-use async_graphql::{Data, Request};
+use async_graphql::Data;
 use serde_json::Value;
 use slipway_service::{Ctx, Service, ServiceError, ServiceResult};
 
@@ -59,22 +58,6 @@ where
     Ok(connection_data(&service, caller))
 }
 
-/// Whether the operation a request would run is a mutation (an unparsable query is not: its
-/// execution reports the syntax error).
-pub fn is_mutation(request: &Request) -> bool {
-    let Ok(document) = async_graphql::parser::parse_query(&request.query) else {
-        return false;
-    };
-    document.operations.iter().any(|(name, op)| {
-        let chosen = match (&request.operation_name, name) {
-            (Some(wanted), Some(name)) => wanted.as_str() == name.as_str(),
-            (None, _) => true,
-            (Some(_), None) => false,
-        };
-        chosen && op.node.ty == OperationType::Mutation
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use serde_json::json;
@@ -89,17 +72,5 @@ mod tests {
         assert_eq!(connection_token(&json!({"Authorization": "Basic abc"})), None);
         assert_eq!(connection_token(&json!({})), None);
         assert_eq!(connection_token(&Value::Null), None);
-    }
-
-    #[test]
-    fn mutations_are_recognized() {
-        assert!(is_mutation(&Request::new(
-            "mutation { createOrganization(slug: \"a\", name: \"A\") { id } }"
-        )));
-        assert!(!is_mutation(&Request::new("{ viewer { user { id } } }")));
-        let both = "query Q { viewer { user { id } } } mutation M { removeMember(org: \"a\", project: \"b\", subject: \"c\") }";
-        assert!(is_mutation(&Request::new(both).operation_name("M")));
-        assert!(!is_mutation(&Request::new(both).operation_name("Q")));
-        assert!(!is_mutation(&Request::new("{ not valid")));
     }
 }

@@ -8,13 +8,16 @@
 //!    secret written inline in a mutation must not come back in an error);
 //! 3. the parsed document's shape ([`shape`]: selections and depth with fragments expanded,
 //!    aliases, root fields of a mutation), measured with each fragment summarized once;
-//! 4. the nesting of the variables.
+//! 4. the nesting of the variables;
+//! 5. the transport ([`transport`]): a mutation sent over the WebSocket is refused (mutations go
+//!    over `POST` only).
 //!
 //! The parsed document is then handed on, so async-graphql does not parse it again.
 
 mod nesting;
 mod offload;
 mod shape;
+mod transport;
 
 use std::sync::Arc;
 
@@ -23,6 +26,7 @@ use async_graphql::{ErrorExtensionValues, Pos, Request, ServerError, ServerResul
 
 use crate::codes::{PARSE_FAILED, VALIDATION_FAILED};
 pub(crate) use shape::ShapeLimits;
+pub(crate) use transport::OverWebSocket;
 
 /// The guard's limits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,13 +55,15 @@ impl Extension for DocumentGuard {
         next: NextPrepareRequest<'_>,
     ) -> ServerResult<Request> {
         let limits = self.0;
-        offload::run(request.query.len(), || check(&mut request, limits))?;
+        let websocket = ctx.data_opt::<OverWebSocket>().is_some();
+        offload::run(request.query.len(), || check(&mut request, limits, websocket))?;
         next.run(ctx, request).await
     }
 }
 
-/// Every check, in order: nesting before parsing, the parsed shape, the variables.
-fn check(request: &mut Request, limits: GuardLimits) -> ServerResult<()> {
+/// Every check, in order: nesting before parsing, the parsed shape, the variables, the
+/// transport (`websocket`: the request came over a WebSocket connection).
+fn check(request: &mut Request, limits: GuardLimits, websocket: bool) -> ServerResult<()> {
     if let Err(deep) = nesting::check(&request.query, limits.max_nesting) {
         return Err(refusal(
             format!("the document nests brackets deeper than {} levels", deep.limit),
@@ -78,6 +84,17 @@ fn check(request: &mut Request, limits: GuardLimits) -> ServerResult<()> {
             None,
             VALIDATION_FAILED,
         ));
+    }
+    if websocket {
+        let operation = request.operation_name.clone();
+        let document = request.parsed_query().map_err(without_source_text)?;
+        if transport::selects_mutation(document, operation.as_deref()) {
+            return Err(refusal(
+                "mutations are sent with POST /graphql, not over the WebSocket".to_owned(),
+                None,
+                VALIDATION_FAILED,
+            ));
+        }
     }
     Ok(())
 }

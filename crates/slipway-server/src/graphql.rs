@@ -24,10 +24,10 @@ use crate::config::Settings;
 use crate::error::ApiError;
 use crate::graphiql;
 use crate::media::{self, ResponseMedia};
-use crate::rate_limit::mutation::mentions_mutation;
 use crate::rate_limit::{ClientAddress, Subject};
 use crate::request_id::RequestId;
 use crate::state::AppState;
+use slipway_graphql::mentions_mutation;
 
 /// The schema and the HTTP options of the GraphQL endpoint.
 #[derive(Clone)]

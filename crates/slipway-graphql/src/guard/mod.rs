@@ -16,6 +16,7 @@
 
 mod nesting;
 mod offload;
+mod scan;
 mod shape;
 mod transport;
 
@@ -27,6 +28,7 @@ use async_graphql::{ErrorExtensionValues, Pos, Request, ServerError, ServerResul
 use crate::codes::{PARSE_FAILED, VALIDATION_FAILED};
 pub(crate) use shape::ShapeLimits;
 pub(crate) use transport::OverWebSocket;
+pub use transport::mentions_mutation;
 
 /// The guard's limits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

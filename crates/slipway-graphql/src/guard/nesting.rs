@@ -6,6 +6,8 @@
 //! recursion no deeper than the limit, whatever it nests. Strings, block strings and comments
 //! are skipped, so brackets inside them do not count.
 
+use super::scan::{Lexeme, lexemes};
+
 /// Why a document was refused by the scan.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct TooDeep {
@@ -20,67 +22,21 @@ pub(crate) struct TooDeep {
 /// Scans `text`; refuses it at the first bracket nested deeper than `limit`. Runs in one pass,
 /// in time linear in the text and constant memory. Unbalanced brackets are left to the parser.
 pub(crate) fn check(text: &str, limit: usize) -> Result<(), TooDeep> {
-    let bytes = text.as_bytes();
     let mut depth = 0_usize;
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'#' => {
-                while i < bytes.len() && bytes[i] != b'\n' && bytes[i] != b'\r' {
-                    i += 1;
-                }
-                continue;
-            }
-            b'"' if bytes[i..].starts_with(b"\"\"\"") => {
-                i = skip_block_string(bytes, i + 3);
-                continue;
-            }
-            b'"' => {
-                i = skip_string(bytes, i + 1);
-                continue;
-            }
-            b'{' | b'[' | b'(' => {
+    for (at, lexeme) in lexemes(text) {
+        match lexeme {
+            Lexeme::Open => {
                 depth += 1;
                 if depth > limit {
-                    let (line, column) = position(text, i);
+                    let (line, column) = position(text, at);
                     return Err(TooDeep { limit, line, column });
                 }
             }
-            b'}' | b']' | b')' => depth = depth.saturating_sub(1),
-            _ => {}
+            Lexeme::Close => depth = depth.saturating_sub(1),
+            Lexeme::Name { .. } => {}
         }
-        i += 1;
     }
     Ok(())
-}
-
-/// The index just past a string whose opening quote ends before `i` (or the end of the text
-/// for an unterminated one: the parser reports it).
-fn skip_string(bytes: &[u8], mut i: usize) -> usize {
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\\' => i += 2,
-            b'"' => return i + 1,
-            // A string cannot span lines; what follows is the parser's to refuse.
-            b'\n' | b'\r' => return i,
-            _ => i += 1,
-        }
-    }
-    bytes.len()
-}
-
-/// The index just past a block string whose opening `"""` ends before `i`.
-fn skip_block_string(bytes: &[u8], mut i: usize) -> usize {
-    while i < bytes.len() {
-        if bytes[i..].starts_with(b"\\\"\"\"") {
-            i += 4;
-        } else if bytes[i..].starts_with(b"\"\"\"") {
-            return i + 3;
-        } else {
-            i += 1;
-        }
-    }
-    bytes.len()
 }
 
 /// Line and column (1-based) of byte `index`.

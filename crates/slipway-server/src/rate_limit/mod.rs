@@ -8,8 +8,8 @@
 //! * [`Authenticator`](crate::auth::Authenticator) — after verification: the caller's own
 //!   budget (an API key's gateway budget, a user's credential budget), or the address's
 //!   failed-authentication budget when the credential does not verify;
-//! * the GraphQL handler — the mutation budget, for a document that [`mutation`] says holds a
-//!   mutation.
+//! * the GraphQL handler — the mutation budget, for a document that
+//!   [`slipway_graphql::mentions_mutation`] says holds a mutation.
 //!
 //! Addresses come from the connection (`ConnectInfo<SocketAddr>`), never from forwarding
 //! headers; requests without one share a single budget ([`ClientAddress::Unknown`]).
@@ -19,7 +19,6 @@ mod budget;
 mod keys;
 mod limiter;
 pub mod middleware;
-pub mod mutation;
 mod refusal;
 mod settings;
 pub mod sweeper;

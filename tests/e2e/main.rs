@@ -20,6 +20,7 @@ mod races;
 mod rate_limit;
 mod revocation;
 mod shutdown;
+mod socket_limits;
 mod sse;
 mod subscriptions;
 mod tour;

@@ -1,6 +1,8 @@
 //! Logging: the `tracing` subscriber (text or JSON lines, filtered by `SLIPWAY_LOG`), and the
 //! per-request span that carries the request id into every log line of a request.
 
+use std::io::IsTerminal as _;
+
 use tower_http::classify::{ServerErrorsAsFailures, SharedClassifier};
 use tower_http::trace::{DefaultOnBodyChunk, DefaultOnEos, DefaultOnFailure, DefaultOnResponse, MakeSpan, TraceLayer};
 use tracing::{Level, Span};
@@ -18,8 +20,10 @@ const QUIET: &str = "sqlx::postgres::notice=warn,sqlx::query=warn,sea_orm_migrat
 /// already installed (tests start several servers in one process).
 pub fn init(filter: &str, format: LogFormat) -> bool {
     let filter = EnvFilter::try_new(format!("{filter},{QUIET}")).unwrap_or_else(|_| EnvFilter::new("info"));
+    // Colours only for a person at a terminal: never in files, pipes or a log collector.
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_writer(std::io::stderr);
     match format {
         LogFormat::Json => builder

@@ -12,7 +12,7 @@ use std::time::Duration;
 use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
 use axum::body::{Body, to_bytes};
 use axum::extract::ws::{WebSocket, WebSocketUpgrade};
-use axum::extract::{FromRequestParts, Request, State};
+use axum::extract::{FromRequestParts, MatchedPath, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -69,6 +69,26 @@ impl GraphqlState {
             keepalive: settings.watch_keepalive,
             init_timeout: settings.header_read_timeout,
         }
+    }
+}
+
+/// The route of the GraphQL endpoint.
+const GRAPHQL_ROUTE: &str = "/graphql";
+
+/// The media type of a GraphQL-shaped error answering `request`, or `None` when the request is
+/// not for the GraphQL endpoint (its errors then take the REST shape). Needs the route, so it
+/// works in middleware that runs after routing.
+pub(crate) fn error_media(request: &Request) -> Option<ResponseMedia> {
+    let route = request.extensions().get::<MatchedPath>().map(MatchedPath::as_str);
+    (route == Some(GRAPHQL_ROUTE)).then(|| ResponseMedia::negotiate(request.headers().get(header::ACCEPT)))
+}
+
+/// `error` in the shape of the endpoint it answers: GraphQL's when `graphql` gives its media
+/// type (from [`error_media`]), the REST error body otherwise.
+pub(crate) fn error_in_shape(error: &ApiError, graphql: Option<ResponseMedia>) -> Response {
+    match graphql {
+        Some(media) => graphql_error(error, media),
+        None => error.clone().into_response(),
     }
 }
 

@@ -68,6 +68,7 @@ impl Authenticator {
         };
         match self.verify(header, request).await {
             Ok(ctx) => {
+                crate::telemetry::record_caller(&ctx);
                 self.limits.check_caller(&ctx)?;
                 Ok(Some(ctx))
             }

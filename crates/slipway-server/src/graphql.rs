@@ -174,6 +174,7 @@ pub async fn post(State(state): State<AppState>, request: Request) -> Response {
         Ok(r) => r,
         Err(error) => return graphql_error(&error, media),
     };
+    crate::telemetry::record_operation(gql_request.operation_name.as_deref());
     if state.rate_limits.is_enabled() && mentions_mutation(&gql_request.query) {
         let subject = Subject::of(caller.as_ref(), ClientAddress::from_extensions(&parts.extensions));
         if let Err(throttled) = state.rate_limits.check_mutation(subject) {

@@ -17,6 +17,7 @@ mod hostile;
 mod instances;
 mod media_types;
 mod outage;
+mod people_cli;
 mod process;
 mod races;
 mod rate_limit;

@@ -49,6 +49,9 @@ pub enum Command {
         #[command(subcommand)]
         command: CredentialsCommand,
     },
+    /// The commands for people and pipelines, which talk to a running server.
+    #[command(flatten)]
+    People(crate::remote::PeopleCommand),
 }
 
 /// `slipway credentials …`.

@@ -25,6 +25,7 @@ pub mod listener;
 pub mod media;
 pub mod metrics;
 pub mod rate_limit;
+pub mod remote;
 pub mod request_id;
 pub mod server;
 pub mod shutdown;

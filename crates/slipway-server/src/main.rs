@@ -8,7 +8,7 @@ use clap::{CommandFactory, Parser};
 use secrecy::SecretString;
 use slipway_server::cli::{AuditCommand, Cli, Command, CredentialsCommand};
 use slipway_server::config::CREDENTIAL_KEY_ENV;
-use slipway_server::{Settings, commands, failure, telemetry};
+use slipway_server::{Settings, commands, failure, remote, telemetry};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -40,6 +40,19 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         print!("{}", slipway_graphql::sdl());
         return Ok(ExitCode::SUCCESS);
     }
+    if let Command::People(command) = cli.command {
+        // These talk to a running server: none of the server's settings apply.
+        return Ok(match remote::run(command, &|name| std::env::var(name).ok()).await {
+            Ok(text) => {
+                println!("{text}");
+                ExitCode::SUCCESS
+            }
+            Err(error) => {
+                eprintln!("slipway: {error}");
+                ExitCode::from(error.exit_code())
+            }
+        });
+    }
     let credential_key = std::env::var(CREDENTIAL_KEY_ENV)
         .ok()
         .filter(|v| !v.is_empty())
@@ -48,7 +61,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     telemetry::init(&settings.log_filter, settings.log_format);
     match cli.command {
         // Answered before the settings were read.
-        Command::Schema => {}
+        Command::Schema | Command::People(_) => {}
         Command::Serve => {
             commands::serve(settings).await.context("serve failed")?;
         }

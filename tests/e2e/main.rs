@@ -7,9 +7,11 @@
 
 mod audit;
 mod bad_input;
+mod chat;
 mod cli;
 mod connections;
 mod crash;
+mod fake_upstream;
 mod gateway;
 mod helpers;
 mod hostile;

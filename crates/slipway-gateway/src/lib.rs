@@ -88,3 +88,9 @@ impl Gateway {
         })
     }
 }
+
+/// A fresh random roll for a routing rule's weighted choice (the domain takes it as input so
+/// its rules stay deterministic under test).
+pub fn random_roll() -> u64 {
+    rand::random()
+}

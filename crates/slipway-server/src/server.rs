@@ -42,7 +42,10 @@ impl Server {
         let token_hint = token_hint(&jwt);
         let service = startup::service(&settings, settings.migrate_on_start).await?;
         let rate_limits = RateLimits::new(&settings.rate_limit);
+        let gateway = slipway_gateway::Gateway::new(service.clone(), &slipway_gateway::ClientOptions::default())
+            .map_err(|e| StartupError::Config(e.to_string()))?;
         let state = AppState {
+            gateway,
             auth: Authenticator::new(service.clone(), JwtVerifier::new(jwt), rate_limits.clone()),
             rate_limits,
             metrics: Metrics::default(),

@@ -597,3 +597,63 @@ on_both!(
     anthropic_and_azure_calls_are_translated_to_the_openai_shape,
     anthropic_and_azure_calls_are_translated_to_the_openai_shape_on_postgres
 );
+
+/// Collects every log line written on the test's thread.
+#[derive(Clone, Default)]
+struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
+    type Writer = Captured;
+
+    fn make_writer(&'a self) -> Self::Writer {
+        self.clone()
+    }
+}
+
+// A current-thread runtime, so that the server's tasks log on the thread the capture is set on.
+#[tokio::test]
+async fn no_credential_appears_in_any_log_line() {
+    let captured = Captured::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(captured.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let Some((app, primary, _backup, key)) =
+        failover_setup(Db::Sqlite, route(&["primary"], &["backup"], 5_000, 1)).await
+    else {
+        return;
+    };
+    primary.then(vec![Behavior::Status(401)]);
+    assert_eq!(
+        post(&app, GREET, &key, json!({"inputs": {"name": "Di"}}))
+            .await
+            .status(),
+        200
+    );
+    let streamed = post(&app, GREET, &key, json!({"inputs": {"name": "Di"}, "stream": true})).await;
+    assert!(streamed.text().await.unwrap().ends_with("data: [DONE]\n\n"));
+    app.finish().await;
+    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        logs.contains("gateway attempt failed"),
+        "the capture sees the gateway's logs"
+    );
+    assert!(
+        logs.contains("outcome=\"status\"") || logs.contains("outcome=status"),
+        "{logs}"
+    );
+    assert!(!logs.contains(SECRET), "a credential was logged");
+}

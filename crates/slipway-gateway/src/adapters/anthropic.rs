@@ -1,5 +1,6 @@
 //! Anthropic Messages: `POST {base}/v1/messages` with `x-api-key` and `anthropic-version`;
 //! system messages move to the `system` field, `max_tokens` (required there) defaults to 4096,
+//! `temperature` is capped at Anthropic's 1, penalties (which it lacks) are left out,
 //! and answers and stream events are translated to OpenAI's chat-completion and chunk shapes.
 
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -50,9 +51,9 @@ fn body(model: &str, call: &ChatRequest) -> Value {
     let p = &call.parameters;
     body.insert("max_tokens".into(), json!(p.max_tokens.unwrap_or(DEFAULT_MAX_TOKENS)));
     if let Some(t) = p.temperature {
-        // Anthropic's range is 0 to 1; OpenAI's 0 to 2 is scaled, so "as random as it goes"
-        // means the same on both.
-        body.insert("temperature".into(), json!(t / 2.0));
+        // Anthropic's range is 0 to 1 (OpenAI's 0 to 2): a value means the same on both up to
+        // 1, and anything above asks for the most Anthropic allows.
+        body.insert("temperature".into(), json!(t.min(1.0)));
     }
     if let Some(t) = p.top_p {
         body.insert("top_p".into(), json!(t));
@@ -242,7 +243,7 @@ mod tests {
                 message(MessageRole::System, "Be kind."),
             ],
             parameters: PromptParameters {
-                temperature: Some(1.0),
+                temperature: Some(1.5),
                 stop: vec!["END".into()],
                 ..Default::default()
             },
@@ -252,7 +253,7 @@ mod tests {
         assert_eq!(
             body("claude-x", &call),
             json!({"model": "claude-x", "system": "Be brief.\n\nBe kind.", "messages": [{"role": "user", "content": "Hi"}],
-                   "max_tokens": 4096, "temperature": 0.5, "stop_sequences": ["END"], "metadata": {"user_id": "u1"}})
+                   "max_tokens": 4096, "temperature": 1.0, "stop_sequences": ["END"], "metadata": {"user_id": "u1"}})
         );
         assert_eq!(
             url("https://api.anthropic.com"),

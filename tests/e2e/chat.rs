@@ -499,6 +499,42 @@ async fn streams_arrive_chunk_by_chunk(db: Db) {
     .expect("the client's disconnect reaches the upstream");
     app.finish().await;
 }
+
+async fn started_streams_are_never_switched(db: Db) {
+    let Some((app, primary, backup, key)) = failover_setup(db, route(&["primary"], &["backup"], 300, 1)).await else {
+        return;
+    };
+    // One event, then silence past the route's timeout.
+    primary.always(Behavior::SlowStream {
+        pieces: 3,
+        gap: Duration::from_secs(2),
+    });
+    let (status, _, text) =
+        read(post(&app, GREET, &key, json!({"inputs": {"name": "Ed"}, "stream": true})).await).await;
+    assert_eq!(status, 200);
+    assert!(text.contains("w0"), "{text}");
+    assert!(text.contains("UPSTREAM_STREAM_FAILED"), "{text}");
+    assert!(
+        !text.contains("[DONE]"),
+        "a broken stream does not claim to be complete: {text}"
+    );
+    assert_eq!(
+        (primary.seen().len(), backup.seen().len()),
+        (1, 0),
+        "no retry, no fallback once streaming"
+    );
+
+    // Request bodies are limited like every other endpoint's.
+    let huge = json!({"inputs": {"name": "x".repeat(2 * 1024 * 1024)}});
+    let response = post(&app, GREET, &key, huge).await;
+    assert_eq!(response.status(), 413);
+    app.finish().await;
+}
+on_both!(
+    started_streams_are_never_switched,
+    a_started_stream_is_never_switched_to_another_target,
+    a_started_stream_is_never_switched_to_another_target_on_postgres
+);
 on_both!(
     streams_arrive_chunk_by_chunk,
     a_stream_arrives_chunk_by_chunk_and_a_disconnect_reaches_the_upstream,
@@ -590,6 +626,31 @@ async fn other_provider_shapes_are_translated(db: Db) {
         )
         .await;
     assert_eq!(code, "VALIDATION");
+    // A prompt may name only a routing rule that exists.
+    gql(
+        &app,
+        &f,
+        "mutation($org: String!, $project: String!) { createPrompt(org: $org, project: $project, key: \"p\") { key } }",
+        json!({}),
+    )
+    .await;
+    let (_, body) = app
+        .gql_raw(
+            Some(&f.owner),
+            "mutation($org: String!, $project: String!, $content: JSON!) {
+               createPromptVersion(org: $org, project: $project, key: \"p\", content: $content) { version { number } } }",
+            json!({"org": f.org, "project": f.project,
+                   "content": {"model": "m", "messages": [{"role": "user", "content": "x"}], "routing_rule": "missing"}}),
+        )
+        .await;
+    assert_eq!(body["errors"][0]["extensions"]["code"], "VALIDATION", "{body}");
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("routing rule 'missing'"),
+        "{body}"
+    );
     app.finish().await;
 }
 on_both!(

@@ -446,7 +446,8 @@ on_both!(
 );
 
 async fn timeouts_retry_then_fall_back(db: Db) {
-    let Some((app, primary, _backup, key)) = failover_setup(db, route(&["primary"], &["backup"], 300, 1)).await else {
+    let Some((app, primary, _backup, key)) = failover_setup(db, route(&["primary"], &["backup"], 1_000, 1)).await
+    else {
         return;
     };
     primary.always(Behavior::Stall);
@@ -501,13 +502,13 @@ async fn streams_arrive_chunk_by_chunk(db: Db) {
 }
 
 async fn started_streams_are_never_switched(db: Db) {
-    let Some((app, primary, backup, key)) = failover_setup(db, route(&["primary"], &["backup"], 300, 1)).await else {
+    let Some((app, primary, backup, key)) = failover_setup(db, route(&["primary"], &["backup"], 1_000, 1)).await else {
         return;
     };
     // One event, then silence past the route's timeout.
     primary.always(Behavior::SlowStream {
         pieces: 3,
-        gap: Duration::from_secs(2),
+        gap: Duration::from_secs(5),
     });
     let (status, _, text) =
         read(post(&app, GREET, &key, json!({"inputs": {"name": "Ed"}, "stream": true})).await).await;

@@ -698,13 +698,12 @@ async fn no_credential_appears_in_any_log_line() {
     else {
         return;
     };
+    // A 401 means this target's credential is wrong: its retries are skipped for the fallback.
     primary.then(vec![Behavior::Status(401)]);
-    assert_eq!(
-        post(&app, GREET, &key, json!({"inputs": {"name": "Di"}}))
-            .await
-            .status(),
-        200
-    );
+    let answered = post(&app, GREET, &key, json!({"inputs": {"name": "Di"}})).await;
+    assert_eq!(answered.status(), 200);
+    assert_eq!(header(&answered, "x-slipway-provider"), "backup");
+    assert_eq!(primary.seen().len(), 1);
     let streamed = post(&app, GREET, &key, json!({"inputs": {"name": "Di"}, "stream": true})).await;
     assert!(streamed.text().await.unwrap().ends_with("data: [DONE]\n\n"));
     app.finish().await;

@@ -8,9 +8,11 @@
 mod access_log;
 mod audit;
 mod bad_input;
+mod chat;
 mod cli;
 mod connections;
 mod crash;
+mod fake_upstream;
 mod gateway;
 mod helpers;
 mod hostile;

@@ -26,6 +26,10 @@ const OWNERS: &[(&str, &[&str])] = &[
     ("async-graphql-axum", &["slipway-server"]),
     ("axum", &["slipway-server"]),
     ("jsonwebtoken", &["slipway-auth"]),
+    ("slipway-gateway", &["slipway-server"]),
+    // HTTP out of the process: provider calls, the Rust client library, and the people's CLI
+    // (which calls a running server); never the service or the layers under it.
+    ("reqwest", &["slipway-gateway", "slipway-client", "slipway-server"]),
 ];
 
 /// Our crates, and which of our crates each may depend on.
@@ -35,6 +39,7 @@ const OUR_CRATES: &[(&str, &[&str])] = &[
     ("slipway-store", &["slipway-domain", "slipway-migrations"]),
     ("slipway-service", &["slipway-domain", "slipway-auth", "slipway-store"]),
     ("slipway-graphql", &["slipway-domain", "slipway-service"]),
+    ("slipway-gateway", &["slipway-domain", "slipway-service"]),
 ];
 
 fn tree(package: &str, depth: Option<u32>) -> Result<Vec<String>> {

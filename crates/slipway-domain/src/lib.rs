@@ -24,6 +24,7 @@
 pub mod access;
 pub mod api_key;
 pub mod audit;
+pub mod call;
 pub mod content;
 pub mod deployment;
 pub mod environment;

@@ -18,3 +18,5 @@ mod fixtures;
 mod releases;
 #[path = "properties/resolution.rs"]
 mod resolution;
+#[path = "properties/routing_calls.rs"]
+mod routing_calls;

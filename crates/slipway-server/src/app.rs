@@ -9,7 +9,7 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::middleware::{Next, from_fn, from_fn_with_state};
 use axum::response::Response;
-use axum::routing::get;
+use axum::routing::{get, post};
 use tower::ServiceBuilder;
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
@@ -20,7 +20,7 @@ use crate::error::{ApiError, code_for_status};
 use crate::request_id::{CALLER_REQUEST_ID_HEADER, REQUEST_ID_HEADER};
 use crate::startup::StartupError;
 use crate::state::AppState;
-use crate::{gateway, graphiql, graphql, health, metrics, rate_limit, request_id, telemetry, watch};
+use crate::{chat, gateway, graphiql, graphql, health, metrics, rate_limit, request_id, telemetry, watch};
 
 /// The HTTP-level settings of the router.
 #[derive(Debug, Clone)]
@@ -67,6 +67,8 @@ pub fn router(state: AppState, options: &HttpOptions) -> Result<Router, StartupE
         .route("/v1/config", get(gateway::config))
         .route("/v1/config/watch", get(watch::watch))
         .route("/v1/config/{kind}/{*key}", get(gateway::resource))
+        .route("/v1/prompts/{*path}", post(chat::prompt_chat))
+        .route("/v1/chat/completions", post(chat::completions))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::endpoint))

@@ -9,6 +9,8 @@
 
 pub mod app;
 pub mod auth;
+pub mod call_metrics;
+pub mod chat;
 pub mod cli;
 pub mod commands;
 pub mod config;

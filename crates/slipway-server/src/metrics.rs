@@ -18,17 +18,18 @@ use slipway_service::{Event, Service};
 use crate::state::AppState;
 
 /// Upper bounds (seconds) of the latency histogram's buckets.
-const BUCKETS: [f64; 12] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0];
+pub(crate) const BUCKETS: [f64; 12] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0];
 
+/// A latency histogram over [`BUCKETS`].
 #[derive(Debug, Default, Clone)]
-struct Histogram {
-    counts: [u64; BUCKETS.len()],
-    count: u64,
-    sum: f64,
+pub(crate) struct Histogram {
+    pub(crate) counts: [u64; BUCKETS.len()],
+    pub(crate) count: u64,
+    pub(crate) sum: f64,
 }
 
 impl Histogram {
-    fn observe(&mut self, seconds: f64) {
+    pub(crate) fn observe(&mut self, seconds: f64) {
         for (bound, count) in BUCKETS.iter().zip(self.counts.iter_mut()) {
             if seconds <= *bound {
                 *count += 1;
@@ -53,6 +54,7 @@ struct Inner {
     resolutions: AtomicU64,
     watch_streams: AtomicI64,
     release_transitions: Mutex<BTreeMap<String, u64>>,
+    calls: crate::call_metrics::CallMetrics,
 }
 
 /// Decrements the open-watch-streams gauge when the stream it belongs to is dropped.
@@ -66,6 +68,11 @@ impl Drop for WatchGuard {
 }
 
 impl Metrics {
+    /// The gateway calls' metrics.
+    pub fn calls(&self) -> &crate::call_metrics::CallMetrics {
+        &self.inner.calls
+    }
+
     /// Records one answered request.
     pub fn record_request(&self, route: &str, method: &str, status: u16, seconds: f64) {
         *self
@@ -205,6 +212,7 @@ impl Metrics {
                 escape(state)
             );
         }
+        self.inner.calls.render(&mut out);
         if let Some(open) = open_releases {
             out.push_str("# HELP slipway_open_releases Releases waiting for approval or application, by state.\n");
             out.push_str("# TYPE slipway_open_releases gauge\n");
@@ -216,7 +224,7 @@ impl Metrics {
     }
 }
 
-fn escape(label: &str) -> String {
+pub(crate) fn escape(label: &str) -> String {
     label.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n")
 }
 

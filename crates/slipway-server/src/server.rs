@@ -51,7 +51,10 @@ impl Server {
         let jwt = startup::jwt_config(&settings)?;
         let token_hint = token_hint(&jwt);
         let rate_limits = RateLimits::new(&settings.rate_limit);
+        let gateway = slipway_gateway::Gateway::new(service.clone(), &slipway_gateway::ClientOptions::default())
+            .map_err(|e| StartupError::Config(e.to_string()))?;
         let state = AppState {
+            gateway,
             auth: Authenticator::new(service.clone(), JwtVerifier::new(jwt), rate_limits.clone()),
             rate_limits,
             metrics: Metrics::default(),
@@ -112,6 +115,7 @@ impl Server {
         let addr = listener.local_addr().map_err(StartupError::Serve)?;
         let background = state.service.spawn_background(settings.tick_interval);
         let release_metrics = state.metrics.follow_releases(&state.service);
+        let credential_warmer = state.gateway.follow_deployments();
         let follower = crate::follow::spawn(state.service.clone());
         let sweeper = rate_limit::sweeper::spawn(
             state.rate_limits.clone(),
@@ -139,6 +143,7 @@ impl Server {
         tracing::info!("no more requests in flight; stopping background work");
         background.abort();
         release_metrics.abort();
+        credential_warmer.abort();
         follower.abort();
         sweeper.abort();
         // Awaiting the aborted tasks makes sure no tick still holds a connection when the pool

@@ -29,6 +29,8 @@ pub struct AppState {
     pub keepalive: Duration,
     /// The rate budgets (the authenticator counts callers against the same ones).
     pub rate_limits: RateLimits,
+    /// The data plane: chat calls through providers.
+    pub gateway: slipway_gateway::Gateway,
 }
 
 impl FromRef<AppState> for Authenticator {

@@ -83,11 +83,21 @@ impl Service {
             .ok_or_else(|| ServiceError::NotFound(format!("{kind} '{key}'")))
     }
 
-    /// Checks what content refers to: a provider's credential must belong to this project; a
-    /// routing rule's providers must exist.
+    /// Checks what content refers to: a provider's credential must belong to this project and its
+    /// kind must have a gateway adapter; a routing rule's providers and a prompt's routing rule
+    /// must exist.
     async fn check_references(&self, project: &Project, content: &Content) -> ServiceResult<()> {
         match content {
             Content::Provider(activation) => {
+                if !activation.provider_kind.gateway_supported() {
+                    return Err(ServiceError::validation(
+                        "content.provider_kind",
+                        format!(
+                            "'{}' is not supported yet; use openai, openai_compatible, azure_openai or anthropic",
+                            activation.provider_kind.as_str()
+                        ),
+                    ));
+                }
                 if let Some(id) = activation.credential_id() {
                     let known = self
                         .store()
@@ -117,7 +127,20 @@ impl Service {
                     }
                 }
             }
-            Content::Prompt(_) => {}
+            Content::Prompt(prompt) => {
+                if let Some(key) = &prompt.routing_rule
+                    && self
+                        .store()
+                        .resource_by_key(project.id, ResourceKind::RoutingRule, key)
+                        .await?
+                        .is_none()
+                {
+                    return Err(ServiceError::validation(
+                        "content.routing_rule",
+                        format!("routing rule '{key}' does not exist in this project"),
+                    ));
+                }
+            }
         }
         Ok(())
     }

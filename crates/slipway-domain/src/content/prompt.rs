@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 
 use crate::ValidationError;
+use crate::resource::ResourceKey;
 
 /// Who speaks a message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -67,6 +68,10 @@ pub struct PromptContent {
     /// The variables the templates may use; every `{{name}}` must be declared here.
     #[serde(default)]
     pub variables: Vec<String>,
+    /// The key of the routing rule a gateway call of this prompt goes through; without one the
+    /// call goes to the provider whose live activation enables `model`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub routing_rule: Option<String>,
 }
 
 /// The most messages a prompt may hold.
@@ -115,7 +120,11 @@ fn check_range(field: &str, value: Option<f64>, min: f64, max: f64) -> Result<()
 }
 
 impl PromptParameters {
-    fn validate(&self) -> Result<(), ValidationError> {
+    /// Checks each parameter's range; field paths are the parameters' names.
+    ///
+    /// # Errors
+    /// The first parameter out of range.
+    pub fn validate(&self) -> Result<(), ValidationError> {
         check_range("temperature", self.temperature, 0.0, 2.0)?;
         check_range("top_p", self.top_p, 0.0, 1.0)?;
         check_range("frequency_penalty", self.frequency_penalty, -2.0, 2.0)?;
@@ -185,6 +194,9 @@ impl PromptContent {
                 ));
             }
         }
+        if let Some(rule) = &self.routing_rule {
+            ResourceKey::parse(rule).map_err(|e| ValidationError::new("routing_rule", e.message()))?;
+        }
         self.parameters.validate().map_err(|e| e.within("parameters"))
     }
 }
@@ -202,6 +214,7 @@ mod tests {
             }],
             parameters: PromptParameters::default(),
             variables: variables.iter().map(|s| (*s).to_owned()).collect(),
+            routing_rule: None,
         }
     }
 
@@ -317,6 +330,15 @@ mod tests {
                 "{parameters:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_routing_rule_reference_must_be_a_resource_key() {
+        let mut p = prompt("x", &[]);
+        p.routing_rule = Some("support/default".into());
+        assert!(p.validate().is_ok());
+        p.routing_rule = Some("Not A Key".into());
+        assert_eq!(p.validate().unwrap_err().field(), "routing_rule");
     }
 
     #[test]

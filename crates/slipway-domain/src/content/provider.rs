@@ -27,6 +27,30 @@ pub enum ProviderKind {
     OpenaiCompatible,
 }
 
+impl ProviderKind {
+    /// Whether the gateway has an adapter for this kind; activations of other kinds are refused
+    /// when they are created, not when a call meets them.
+    pub const fn gateway_supported(self) -> bool {
+        matches!(
+            self,
+            ProviderKind::Openai | ProviderKind::OpenaiCompatible | ProviderKind::AzureOpenai | ProviderKind::Anthropic
+        )
+    }
+
+    /// The name used in content (`openai`, `azure_openai`, …).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ProviderKind::Openai => "openai",
+            ProviderKind::Anthropic => "anthropic",
+            ProviderKind::AzureOpenai => "azure_openai",
+            ProviderKind::Google => "google",
+            ProviderKind::Mistral => "mistral",
+            ProviderKind::Bedrock => "bedrock",
+            ProviderKind::OpenaiCompatible => "openai_compatible",
+        }
+    }
+}
+
 /// The content of a provider activation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -92,6 +92,10 @@ const fn default_timeout_ms() -> u32 {
 pub struct RoutingRuleContent {
     /// Routes, tried in order; the first that matches wins.
     pub routes: Vec<Route>,
+    /// A request attribute (such as `metadata.session`) whose value pins the weighted choice:
+    /// requests carrying the same value go to the same target while the release is live.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sticky: Option<String>,
 }
 
 fn check_target(target: &RouteTarget, weighted: bool) -> Result<(), ValidationError> {
@@ -106,6 +110,14 @@ fn check_target(target: &RouteTarget, weighted: bool) -> Result<(), ValidationEr
     Ok(())
 }
 
+fn is_attribute_name(field: &str) -> bool {
+    !field.is_empty()
+        && field.len() <= 128
+        && field
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+}
+
 fn check_condition(condition: &MatchCondition) -> Result<(), ValidationError> {
     let (field, values): (&str, Vec<&String>) = match condition {
         MatchCondition::Eq { field, value }
@@ -113,12 +125,7 @@ fn check_condition(condition: &MatchCondition) -> Result<(), ValidationError> {
         | MatchCondition::Prefix { field, value } => (field, vec![value]),
         MatchCondition::In { field, values } => (field, values.iter().collect()),
     };
-    let valid_field = !field.is_empty()
-        && field.len() <= 128
-        && field
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
-    if !valid_field {
+    if !is_attribute_name(field) {
         return Err(ValidationError::new(
             "field",
             "must be 1-128 characters of a-z, 0-9, '.', '_', '-'",
@@ -178,6 +185,12 @@ impl RoutingRuleContent {
         }
         if self.routes.len() > 100 {
             return Err(ValidationError::new("routes", "at most 100 routes"));
+        }
+        if self.sticky.as_deref().is_some_and(|f| !is_attribute_name(f)) {
+            return Err(ValidationError::new(
+                "sticky",
+                "must be 1-128 characters of a-z, 0-9, '.', '_', '-'",
+            ));
         }
         let mut names = BTreeSet::new();
         let last = self.routes.len() - 1;
@@ -247,6 +260,7 @@ mod tests {
                 route("premium", vec![eq("metadata.tier", "gold")]),
                 route("default", vec![]),
             ],
+            sticky: Some("metadata.session".into()),
         };
         rule.validate().unwrap();
         assert_eq!(rule.provider_keys().into_iter().collect::<Vec<_>>(), vec!["openai"]);
@@ -289,7 +303,7 @@ mod tests {
             ),
         ];
         for (routes, field) in cases {
-            let err = RoutingRuleContent { routes }.validate().unwrap_err();
+            let err = RoutingRuleContent { routes, sticky: None }.validate().unwrap_err();
             assert_eq!(err.field(), field, "{err}");
         }
     }

@@ -6,6 +6,7 @@ use serde_json::Value;
 use slipway_domain::resource::{ResourceKind, VersionNumber};
 use slipway_domain::{Permission, Resource, ResourceId, Version, VersionId};
 
+use crate::Missing;
 use crate::{Ctx, Service, ServiceError, ServiceResult};
 use tracing::instrument;
 
@@ -92,7 +93,7 @@ impl Service {
                 .environments
                 .by_slug(slug)
                 .map(|e| e.id)
-                .ok_or_else(|| ServiceError::NotFound(format!("environment '{slug}'")))
+                .ok_or_else(|| ServiceError::NotFound(Missing::Environment(slug.to_string())))
         };
         let (l, r) = (env(left)?, env(right)?);
         let empty = Default::default();
@@ -154,7 +155,7 @@ impl Service {
                 store
                     .version_by_number(resource.id, number)
                     .await?
-                    .ok_or_else(|| ServiceError::NotFound(format!("version {n}")))
+                    .ok_or(ServiceError::NotFound(Missing::Version { number: n, of: None }))
             }
         };
         let (a, b) = (load(from).await?, load(to).await?);

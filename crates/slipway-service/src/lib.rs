@@ -40,7 +40,7 @@ use uuid::Uuid;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use context::{Caller, Ctx};
 pub use credentials::{CredentialInfo, ReencryptReport};
-pub use error::{ServiceError, ServiceResult};
+pub use error::{ConflictKind, Missing, ServiceError, ServiceResult};
 pub use events::{Event, Events, Revoked};
 /// Pagination types of the lists the service returns.
 pub use slipway_store::{Page, PageRequest};

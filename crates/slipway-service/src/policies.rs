@@ -7,6 +7,7 @@ use slipway_domain::{Permission, Role};
 use slipway_store::Write;
 use tracing::instrument;
 
+use crate::Missing;
 use crate::{Ctx, Event, Service, ServiceError, ServiceResult};
 
 /// A policy as the caller sends it; environments by slug.
@@ -86,7 +87,7 @@ impl Service {
         let env = environments
             .by_slug(slug)
             .cloned()
-            .ok_or_else(|| ServiceError::NotFound(format!("environment '{slug}'")))?;
+            .ok_or_else(|| ServiceError::NotFound(Missing::Environment(slug.to_string())))?;
         let allowed_sources = input
             .allowed_sources
             .iter()

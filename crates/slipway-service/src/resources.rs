@@ -12,7 +12,7 @@ use tracing::instrument;
 use uuid::Uuid;
 
 use crate::releases::create_origin_publish;
-use crate::{Ctx, Service, ServiceError, ServiceResult};
+use crate::{ConflictKind, Ctx, Missing, Service, ServiceError, ServiceResult};
 
 /// A new version and the publish releases it made.
 #[derive(Debug, Clone)]
@@ -65,7 +65,13 @@ impl Service {
         )
         .await
         .map_err(|e| match e {
-            ServiceError::Conflict(_) => ServiceError::Conflict(format!("a {kind} with key '{key}' already exists")),
+            ServiceError::Conflict {
+                kind: ConflictKind::Duplicate,
+                ..
+            } => ServiceError::conflict(
+                ConflictKind::Duplicate,
+                format!("a {kind} with key '{key}' already exists"),
+            ),
             e => e,
         })?;
         Ok(resource)
@@ -80,7 +86,12 @@ impl Service {
         self.store()
             .resource_by_key(project.id, kind, key)
             .await?
-            .ok_or_else(|| ServiceError::NotFound(format!("{kind} '{key}'")))
+            .ok_or_else(|| {
+                ServiceError::NotFound(Missing::Resource {
+                    kind,
+                    key: key.to_string(),
+                })
+            })
     }
 
     /// Checks what content refers to: a provider's credential must belong to this project; a
@@ -158,7 +169,7 @@ impl Service {
         };
         for (i, slug) in targets.iter().enumerate() {
             let Some(target) = environments.by_slug(slug) else {
-                return Err(ServiceError::NotFound(format!("environment '{slug}'")));
+                return Err(ServiceError::NotFound(Missing::Environment(slug.to_string())));
             };
             // Every target's policy must accept a publish before anything is written, so a
             // multi-target publish never half-happens over a rule known in advance.
@@ -215,7 +226,11 @@ impl Service {
                             .await
                         {
                             Ok(_) => break (version, true),
-                            Err(ServiceError::Conflict(_)) if attempts < 3 => continue,
+                            // Another writer took this number: plan the next one.
+                            Err(e) if e.is_race() && attempts < crate::releases::MAX_ATTEMPTS => {
+                                crate::releases::backoff(attempts).await;
+                                continue;
+                            }
                             Err(e) => return Err(e),
                         }
                     }
@@ -251,7 +266,10 @@ impl Service {
                     releases.push(release);
                 }
                 // The target already serves this exact version: nothing to release there.
-                Err(ServiceError::Conflict(m)) if m.contains("already serves") && !pending_insert => {}
+                Err(ServiceError::Conflict {
+                    kind: ConflictKind::AlreadyServed,
+                    ..
+                }) if !pending_insert => {}
                 Err(e) => return Err(e),
             }
         }

@@ -18,7 +18,7 @@ use uuid::Uuid;
 
 use super::MAX_ATTEMPTS;
 use super::deploy::release_summary;
-use crate::{Ctx, Event, Service, ServiceError, ServiceResult};
+use crate::{ConflictKind, Ctx, Event, Missing, Service, ServiceError, ServiceResult};
 
 /// A resource named by kind and key.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -108,7 +108,7 @@ impl Service {
                 .environments
                 .by_slug(target)
                 .cloned()
-                .ok_or_else(|| ServiceError::NotFound(format!("environment '{target}'")))?;
+                .ok_or_else(|| ServiceError::NotFound(Missing::Environment(target.to_string())))?;
             let target_pointers = state.pointers.get(&env.id).unwrap_or(EMPTY);
             let (domain_origin, changes, source_pointers): (
                 ReleaseOrigin,
@@ -116,15 +116,19 @@ impl Service {
                 Option<&BTreeMap<ResourceId, LivePointer>>,
             ) = match &origin {
                 Origin::Publish { resource, version } => {
-                    let change = publish_change(target_pointers, *resource, *version)
-                        .ok_or_else(|| ServiceError::Conflict(format!("'{target}' already serves this version")))?;
+                    let change = publish_change(target_pointers, *resource, *version).ok_or_else(|| {
+                        ServiceError::conflict(
+                            ConflictKind::AlreadyServed,
+                            format!("'{target}' already serves this version"),
+                        )
+                    })?;
                     (ReleaseOrigin::Publish, vec![change], None)
                 }
                 Origin::Promotion { source, resources } => {
                     let source_env = state
                         .environments
                         .by_slug(source)
-                        .ok_or_else(|| ServiceError::NotFound(format!("environment '{source}'")))?;
+                        .ok_or_else(|| ServiceError::NotFound(Missing::Environment(source.to_string())))?;
                     if source_env.id == env.id {
                         return Err(ServiceError::validation(
                             "source",
@@ -145,7 +149,12 @@ impl Service {
                         .deployment(*deployment)
                         .await?
                         .filter(|d| d.environment_id == env.id)
-                        .ok_or_else(|| ServiceError::NotFound(format!("deployment {deployment} of '{target}'")))?;
+                        .ok_or_else(|| {
+                            ServiceError::NotFound(Missing::Deployment {
+                                id: deployment.to_string(),
+                                of: Some(target.to_owned()),
+                            })
+                        })?;
                     (
                         ReleaseOrigin::Rollback {
                             deployment: *deployment,
@@ -242,7 +251,7 @@ impl Service {
                     }
                     return Ok(release);
                 }
-                Err(e) if super::is_race(&e) => {
+                Err(e) if e.is_race() => {
                     // A concurrent deploy moved a pointer (or took the deployment number, or the
                     // policy changed): read the new state and build the release again.
                     tracing::debug!(error = %e, "release creation raced; retrying");
@@ -251,7 +260,8 @@ impl Service {
                 Err(e) => return Err(e),
             }
         }
-        Err(ServiceError::Conflict(
+        Err(ServiceError::conflict(
+            ConflictKind::Race,
             last_conflict.unwrap_or_else(|| "the environment kept changing; try again".into()),
         ))
     }
@@ -261,7 +271,12 @@ impl Service {
             .resource_by_key(project.id, r.kind, &r.key)
             .await?
             .map(|res| res.id)
-            .ok_or_else(|| ServiceError::NotFound(format!("{} '{}'", r.kind, r.key)))
+            .ok_or_else(|| {
+                ServiceError::NotFound(Missing::Resource {
+                    kind: r.kind,
+                    key: r.key.clone(),
+                })
+            })
     }
 
     /// Deploys explicit versions to an environment (a `direct` release).
@@ -293,10 +308,10 @@ impl Service {
                     let v = self.store().version_by_number(resource, number).await?;
                     Some(
                         v.ok_or_else(|| {
-                            ServiceError::NotFound(format!(
-                                "version {n} of {} '{}'",
-                                change.resource.kind, change.resource.key
-                            ))
+                            ServiceError::NotFound(Missing::Version {
+                                number: n,
+                                of: Some((change.resource.kind, change.resource.key.clone())),
+                            })
                         })?
                         .id,
                     )

@@ -21,21 +21,3 @@ pub(crate) async fn backoff(attempt: usize) {
     let jitter = u64::from(uuid::Uuid::new_v4().as_bytes()[0] % 8);
     tokio::time::sleep(std::time::Duration::from_millis(base + jitter)).await;
 }
-
-/// Whether a conflict is a lost race that re-reading and trying again can win (a pointer or a
-/// release moved, the project's environments changed, a deployment number was taken), as opposed
-/// to one that would fail the same way again.
-pub(crate) fn is_race(error: &crate::ServiceError) -> bool {
-    use slipway_store::ConflictKind;
-    let crate::ServiceError::Conflict(message) = error else {
-        return false;
-    };
-    [
-        ConflictKind::PointerMoved,
-        ConflictKind::ReleaseChanged,
-        ConflictKind::Stale,
-        ConflictKind::Duplicate("deployment sequence"),
-    ]
-    .iter()
-    .any(|kind| *message == kind.to_string())
-}

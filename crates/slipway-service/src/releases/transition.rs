@@ -18,7 +18,7 @@ use tracing::instrument;
 
 use super::MAX_ATTEMPTS;
 use super::deploy::release_summary;
-use crate::{Caller, Ctx, Event, Service, ServiceError, ServiceResult};
+use crate::{Caller, ConflictKind, Ctx, Event, Missing, Service, ServiceError, ServiceResult};
 
 /// What to do to a release.
 #[derive(Debug, Clone)]
@@ -64,7 +64,7 @@ const EMPTY: &BTreeMap<ResourceId, LivePointer> = &BTreeMap::new();
 impl Service {
     /// Loads a release the caller may see, with its project and the caller's role.
     pub(crate) async fn visible_release(&self, ctx: &Ctx, id: ReleaseId) -> ServiceResult<(Release, Project, Role)> {
-        let not_found = || ServiceError::NotFound(format!("release {id}"));
+        let not_found = || ServiceError::NotFound(Missing::Release(id.to_string()));
         let release = self.store().release(id).await?.ok_or_else(not_found)?;
         let project = self
             .store()
@@ -72,7 +72,9 @@ impl Service {
             .await?
             .ok_or_else(not_found)?;
         let role = self
-            .authorize_in(ctx, &project, Permission::ProjectView, || format!("release {id}"))
+            .authorize_in(ctx, &project, Permission::ProjectView, || {
+                Missing::Release(id.to_string())
+            })
             .await?;
         Ok((release, project, role))
     }
@@ -86,7 +88,7 @@ impl Service {
     #[instrument(skip(self, ctx), fields(release = %id))]
     pub async fn act_on_release(&self, ctx: &Ctx, id: ReleaseId, action: Action) -> ServiceResult<Release> {
         let (_, _, role) = self.visible_release(ctx, id).await?;
-        Self::require(Some(role), action.permission(), || format!("release {id}"))?;
+        Self::require(Some(role), action.permission(), || Missing::Release(id.to_string()))?;
         let actor = match &ctx.caller {
             Caller::User(u) => Some(u.id),
             Caller::System => None,
@@ -125,7 +127,7 @@ impl Service {
                 .environments
                 .get(release.environment_id())
                 .cloned()
-                .ok_or_else(|| ServiceError::NotFound("target environment".into()))?;
+                .ok_or(ServiceError::NotFound(Missing::Row("target environment")))?;
             let policy = &env.policy;
             let roles = self.roles(project.id).await?;
             let role_of = |u| roles.get(&u).copied();
@@ -254,14 +256,15 @@ impl Service {
                     }
                     return Ok(release);
                 }
-                Err(e) if super::is_race(&e) => {
+                Err(e) if e.is_race() => {
                     tracing::debug!(error = %e, "release transition raced; retrying");
                     last = Some(e.to_string());
                 }
                 Err(e) => return Err(e),
             }
         }
-        Err(ServiceError::Conflict(
+        Err(ServiceError::conflict(
+            ConflictKind::Race,
             last.unwrap_or_else(|| "the release kept changing; try again".into()),
         ))
     }

@@ -26,6 +26,7 @@ pub mod api_key;
 pub mod audit;
 pub mod content;
 pub mod deployment;
+pub mod diff;
 pub mod environment;
 mod error;
 mod ids;

@@ -103,18 +103,6 @@ impl Service {
             .iter()
             .map(|(start, end, reason)| FreezeWindow::new(*start, *end, reason))
             .collect::<Result<Vec<_>, _>>()?;
-        if let Some(role) = input
-            .approver_roles
-            .iter()
-            .find(|r| !r.permits(Permission::ReleaseApprove))
-        {
-            return Err(ServiceError::validation(
-                "approver_roles",
-                format!(
-                    "{role} cannot approve releases (it lacks release:approve), so its approvals could never count"
-                ),
-            ));
-        }
         let spec = PolicySpec {
             allowed_sources,
             allow_direct: input.allow_direct,

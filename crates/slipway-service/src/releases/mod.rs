@@ -1,13 +1,16 @@
 //! Releases: creating them (deploy, promote, rollback, publish), moving them through their
-//! states (approve, reject, cancel, apply) and applying them atomically.
+//! states (approve, reject, cancel, apply) and applying them atomically. What happens next is
+//! the domain's (`slipway_domain::release::advance`); `pipeline` is the one path that loads,
+//! calls it, commits and announces.
 
 mod create;
 mod deploy;
+mod pipeline;
 mod queries;
 mod transition;
 
-pub(crate) use create::publish_origin as create_origin_publish;
 pub use create::{DirectChange, ResourceRef};
+pub(crate) use create::{ReleaseRequest, publish_origin as create_origin_publish};
 pub use queries::ReleaseFilterInput;
 pub use transition::Action;
 

@@ -27,6 +27,7 @@ pub mod resolution;
 pub mod resources;
 mod revocation;
 pub mod snapshot;
+mod writers;
 
 use std::sync::Arc;
 
@@ -61,6 +62,7 @@ struct Inner {
     keys: key_cache::ApiKeyCache,
     stats: cache::CacheStats,
     keyring: CredentialKeyring,
+    writers: writers::WriterLocks,
 }
 
 impl std::fmt::Debug for Service {
@@ -82,6 +84,7 @@ impl Service {
                 keys: key_cache::ApiKeyCache::default(),
                 stats: cache::CacheStats::default(),
                 keyring,
+                writers: writers::WriterLocks::default(),
             }),
         }
     }
@@ -104,6 +107,11 @@ impl Service {
 
     pub(crate) fn now(&self) -> chrono::DateTime<chrono::Utc> {
         self.inner.clock.now()
+    }
+
+    /// Waits to be the only release writer of `project` in this instance.
+    pub(crate) async fn lock_writer(&self, project: ProjectId) -> writers::WriterGuard {
+        self.inner.writers.lock(project).await
     }
 
     pub(crate) fn keyring(&self) -> &CredentialKeyring {

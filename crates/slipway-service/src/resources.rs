@@ -212,6 +212,9 @@ impl Service {
         // a concurrent writer (or any other lost race) plans the version again.
         let (version, created, first) = loop {
             attempts += 1;
+            // Planning the number under the writer lock makes writers in this instance take
+            // turns; only another instance can take the number first.
+            let writer = self.lock_writer(project.id).await;
             let latest = self.store().latest_version(resource.id).await?;
             let number = match plan_new_version(latest.as_ref().map(|v| (&v.id, v.number, &v.content_hash)), &hash)? {
                 NewVersion::Unchanged(_) => {
@@ -246,10 +249,15 @@ impl Service {
                         .map(|_| None)
                 }
                 Some(slug) => self
-                    .create_release(ctx, publish_request(&project, role, slug, &version, &message, insert))
+                    .create_release_held(
+                        ctx,
+                        publish_request(&project, role, slug, &version, &message, insert),
+                        &writer,
+                    )
                     .await
                     .map(Some),
             };
+            drop(writer);
             match result {
                 Ok(release) => break (version, true, release),
                 Err(e) if e.is_race() && attempts < crate::releases::MAX_ATTEMPTS => {

@@ -16,6 +16,7 @@ use slipway_store::Write;
 use tracing::instrument;
 
 use super::pipeline::{NewRelease, Subject};
+use crate::writers::WriterGuard;
 use crate::{ConflictKind, Ctx, Missing, Service, ServiceError, ServiceResult};
 
 /// A resource named by kind and key.
@@ -86,6 +87,18 @@ impl Service {
     /// Creates a release and, when its policy needs no approval and applies automatically (or a
     /// bypass is asked for), deploys it in the same transaction.
     pub(crate) async fn create_release(&self, ctx: &Ctx, request: ReleaseRequest) -> ServiceResult<Release> {
+        let writer = self.lock_writer(request.project.id).await;
+        self.create_release_held(ctx, request, &writer).await
+    }
+
+    /// [`Service::create_release`] for a caller that already holds the project's writer lock
+    /// (it planned `extra` writes under it).
+    pub(crate) async fn create_release_held(
+        &self,
+        ctx: &Ctx,
+        request: ReleaseRequest,
+        writer: &WriterGuard,
+    ) -> ServiceResult<Release> {
         let author = Self::signed_in(ctx)?.id;
         let bypass = match &request.bypass_reason {
             Some(reason) => {
@@ -108,7 +121,7 @@ impl Service {
             extra: &request.extra,
             action: request.action,
         };
-        self.advance_release(ctx, Subject::New(new), Trigger::Created { bypass })
+        self.advance_release(ctx, Subject::New(new), Trigger::Created { bypass }, writer)
             .await
     }
 

@@ -19,6 +19,7 @@ use uuid::Uuid;
 use super::MAX_ATTEMPTS;
 use super::create::Origin;
 use super::deploy::release_summary;
+use crate::writers::WriterGuard;
 use crate::{ConflictKind, Ctx, Event, Missing, Service, ServiceError, ServiceResult};
 
 const EMPTY: &BTreeMap<ResourceId, LivePointer> = &BTreeMap::new();
@@ -61,7 +62,9 @@ struct Loaded {
 }
 
 impl Service {
-    /// Advances a release on `trigger` through the domain's flow (see the module docs).
+    /// Advances a release on `trigger` through the domain's flow (see the module docs). The
+    /// caller holds the project's writer lock (`_writer`), so writers in this instance take turns
+    /// and only another instance's commit can make an attempt lose.
     ///
     /// # Errors
     /// The flow's refusals (policy, closed release, …); not-found for what the subject names;
@@ -71,6 +74,7 @@ impl Service {
         ctx: &Ctx,
         subject: Subject<'_>,
         trigger: Trigger,
+        _writer: &WriterGuard,
     ) -> ServiceResult<Release> {
         let (attempts, extra) = match &subject {
             Subject::New(new) if !new.extra.is_empty() => (1, new.extra),

@@ -68,7 +68,7 @@ impl Service {
     /// rule blocks.
     #[instrument(skip(self, ctx), fields(release = %id))]
     pub async fn act_on_release(&self, ctx: &Ctx, id: ReleaseId, action: Action) -> ServiceResult<Release> {
-        let (_, _, role) = self.visible_release(ctx, id).await?;
+        let (_, project, role) = self.visible_release(ctx, id).await?;
         Self::require(Some(role), action.permission(), || Missing::Release(id.to_string()))?;
         let actor = match &ctx.caller {
             Caller::User(u) => Some(u.id),
@@ -103,6 +103,7 @@ impl Service {
             },
             Action::Recheck => Trigger::Recheck,
         };
-        self.advance_release(ctx, Subject::Stored(id), trigger).await
+        let writer = self.lock_writer(project.id).await;
+        self.advance_release(ctx, Subject::Stored(id), trigger, &writer).await
     }
 }

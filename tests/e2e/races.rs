@@ -312,6 +312,24 @@ async fn racing_distinct_versions_all_succeed(db: Db) {
         .filter(|w| w["createPromptVersion"]["releases"][0]["state"] == "DEPLOYED")
         .count();
     assert_eq!(deployed, RACERS, "each version's publish release deployed to prod");
+    // The metrics follow commits through the service's outbound port: none is missed.
+    let metrics = server
+        .client
+        .get(server.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let line = format!(
+        "slipway_release_transitions_total{{state=\"deployed\"}} {}\n",
+        RACERS + 1
+    );
+    assert!(
+        metrics.contains(&line),
+        "staging's v1 and every racer's release: {metrics}"
+    );
     server.finish().await;
 }
 

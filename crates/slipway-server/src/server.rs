@@ -42,10 +42,13 @@ impl Server {
         let token_hint = token_hint(&jwt);
         let service = startup::service(&settings, settings.migrate_on_start).await?;
         let rate_limits = RateLimits::new(&settings.rate_limit);
+        let metrics = Metrics::default();
+        // The metrics count committed release transitions as an outbound adapter.
+        service.add_outbound(std::sync::Arc::new(metrics.clone()));
         let state = AppState {
             auth: Authenticator::new(service.clone(), JwtVerifier::new(jwt), rate_limits.clone()),
             rate_limits,
-            metrics: Metrics::default(),
+            metrics,
             graphql: GraphqlState::new(&service, &settings),
             shutdown: Shutdown::new(),
             keepalive: settings.watch_keepalive,
@@ -108,7 +111,6 @@ impl Server {
         } = self;
         let addr = listener.local_addr().map_err(StartupError::Serve)?;
         let background = state.service.spawn_background(settings.tick_interval);
-        let release_metrics = state.metrics.follow_releases(&state.service);
         let follower = crate::follow::spawn(state.service.clone());
         let sweeper = rate_limit::sweeper::spawn(
             state.rate_limits.clone(),
@@ -135,13 +137,11 @@ impl Server {
         listener::serve(listener, router, options, state.shutdown.signal()).await;
         tracing::info!("no more requests in flight; stopping background work");
         background.abort();
-        release_metrics.abort();
         follower.abort();
         sweeper.abort();
         // Awaiting the aborted tasks makes sure no tick still holds a connection when the pool
         // closes; an aborted transaction rolls back.
         let _aborted = background.await;
-        let _aborted = release_metrics.await;
         let _aborted = follower.await;
         let _aborted = sweeper.await;
         state.service.store().clone().close().await?;

@@ -130,7 +130,7 @@ impl Service {
         self.commit(project.id.as_uuid(), Some(project.id), writes, audit)
             .await?;
         for environment_id in changed {
-            self.events().send(Event::EnvironmentChanged {
+            self.announce(Event::EnvironmentChanged {
                 project_id: project.id,
                 environment_id: *environment_id,
                 deployment_id: None,

@@ -22,6 +22,7 @@ pub mod events;
 mod key_cache;
 pub mod organizations;
 pub mod policies;
+pub mod ports;
 pub mod releases;
 pub mod resolution;
 pub mod resources;
@@ -43,6 +44,7 @@ pub use context::{Caller, Ctx};
 pub use credentials::{CredentialInfo, ReencryptReport};
 pub use error::{ConflictKind, Missing, ServiceError, ServiceResult};
 pub use events::{Event, Events, Revoked};
+pub use ports::Outbound;
 /// Pagination types of the lists the service returns.
 pub use slipway_store::{Page, PageRequest};
 
@@ -63,6 +65,7 @@ struct Inner {
     stats: cache::CacheStats,
     keyring: CredentialKeyring,
     writers: writers::WriterLocks,
+    outbound: ports::OutboundAdapters,
 }
 
 impl std::fmt::Debug for Service {
@@ -85,6 +88,7 @@ impl Service {
                 stats: cache::CacheStats::default(),
                 keyring,
                 writers: writers::WriterLocks::default(),
+                outbound: ports::OutboundAdapters::default(),
             }),
         }
     }

@@ -131,7 +131,7 @@ impl Service {
             audit,
         )
         .await?;
-        self.events().send(Event::EnvironmentChanged {
+        self.announce(Event::EnvironmentChanged {
             project_id: project.id,
             environment_id: env.id,
             deployment_id: None,

@@ -159,13 +159,13 @@ impl Service {
             );
             match self.commit(project.id.as_uuid(), Some(project.id), writes, audit).await {
                 Ok(_) => {
-                    self.events().send(Event::ReleaseUpdated {
+                    self.announce(Event::ReleaseUpdated {
                         project_id: project.id,
                         release_id: step.release.id(),
                         state: step.release.state(),
                     });
                     if let Some(d) = step.deployment {
-                        self.events().send(Event::EnvironmentChanged {
+                        self.announce(Event::EnvironmentChanged {
                             project_id: project.id,
                             environment_id: d.environment_id,
                             deployment_id: Some(d.id),

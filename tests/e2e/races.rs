@@ -2,6 +2,8 @@
 //! promotions, approvals or applies of one change deploy it exactly once. Every loser gets a
 //! `CONFLICT` error (never "database is locked", `INTERNAL` or `UNAVAILABLE`), the environment
 //! ends with one deployment, the audit log records one winning action and its chain verifies.
+//! Writers that do not ask for the same thing never see the server's own races: 50 distinct
+//! versions of one prompt created (and published) at once all succeed.
 //! SQLite always; PostgreSQL too when `SLIPWAY_TEST_DATABASE_URL` is set.
 
 use std::sync::Arc;
@@ -18,6 +20,9 @@ const RACERS: usize = 50;
 const PROMOTE: &str = "mutation($org: String!, $project: String!) {
   promote(org: $org, project: $project, source: \"staging\", target: \"prod\") { id state } }";
 const APPROVE: &str = "mutation($id: ID!) { approveRelease(id: $id) { id state } }";
+const CREATE_VERSION: &str = "mutation($org: String!, $project: String!, $content: JSON!) {
+  createPromptVersion(org: $org, project: $project, key: \"greeting\", content: $content) {
+    version { number } releases { state } } }";
 const APPLY: &str = "mutation($id: ID!) { applyRelease(id: $id) { id state } }";
 
 /// What the racers got back.
@@ -272,6 +277,70 @@ async fn racing_applies_deploy_once(db: Db) {
     let outcome = race(&server, APPLY, racers).await;
     assert_deployed_once(&server, &f, pid, &outcome, "applyRelease", "release.apply").await;
     server.finish().await;
+}
+
+async fn racing_distinct_versions_all_succeed(db: Db) {
+    let Some((server, f)) = staged(db, "race-versions", json!({})).await else {
+        return;
+    };
+    let pid = server.pid();
+    let racers = (0..RACERS)
+        .map(|i| {
+            let vars = json!({ "org": f.org, "project": f.project, "content": prompt_content(&format!("hello {i}")) });
+            (f.owner.clone(), vars)
+        })
+        .collect();
+    // No publishTo: each version is also published to prod, the default publish target.
+    let outcome = race(&server, CREATE_VERSION, racers).await;
+    assert!(
+        outcome.others.is_empty() && outcome.conflicts.is_empty(),
+        "every distinct version is created, the server retrying its own races: {outcome:?}\nserver log:\n{}",
+        server.logs()
+    );
+    server.assert_alive(pid);
+    let mut numbers: Vec<u64> = outcome
+        .winners
+        .iter()
+        .map(|w| w["createPromptVersion"]["version"]["number"].as_u64().unwrap())
+        .collect();
+    numbers.sort_unstable();
+    let expected: Vec<u64> = (2..=RACERS as u64 + 1).collect();
+    assert_eq!(numbers, expected, "distinct numbers after staging's v1, none lost");
+    let deployed = outcome
+        .winners
+        .iter()
+        .filter(|w| w["createPromptVersion"]["releases"][0]["state"] == "DEPLOYED")
+        .count();
+    assert_eq!(deployed, RACERS, "each version's publish release deployed to prod");
+    // The metrics follow commits through the service's outbound port: none is missed.
+    let metrics = server
+        .client
+        .get(server.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let line = format!(
+        "slipway_release_transitions_total{{state=\"deployed\"}} {}\n",
+        RACERS + 1
+    );
+    assert!(
+        metrics.contains(&line),
+        "staging's v1 and every racer's release: {metrics}"
+    );
+    server.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fifty_racing_distinct_versions_all_succeed() {
+    racing_distinct_versions_all_succeed(Db::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fifty_racing_distinct_versions_all_succeed_on_postgres() {
+    racing_distinct_versions_all_succeed(Db::Postgres).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

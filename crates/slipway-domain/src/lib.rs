@@ -27,6 +27,7 @@ pub mod audit;
 pub mod call;
 pub mod content;
 pub mod deployment;
+pub mod diff;
 pub mod environment;
 mod error;
 mod ids;

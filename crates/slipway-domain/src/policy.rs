@@ -186,12 +186,25 @@ impl PromotionPolicy {
     /// Validates a spec into a policy at `revision` (used when reading back a stored policy).
     ///
     /// # Errors
-    /// A rule out of range, or `own_environment` listed as its own source.
+    /// An approver role that cannot approve (its approvals could never count), a rule out of
+    /// range, or `own_environment` listed as its own source.
     pub fn from_spec(
         revision: u32,
         mut spec: PolicySpec,
         own_environment: EnvironmentId,
     ) -> Result<Self, ValidationError> {
+        if let Some(role) = spec
+            .approver_roles
+            .iter()
+            .find(|r| !r.permits(crate::access::Permission::ReleaseApprove))
+        {
+            return Err(ValidationError::new(
+                "approver_roles",
+                format!(
+                    "{role} cannot approve releases (it lacks release:approve), so its approvals could never count"
+                ),
+            ));
+        }
         if spec.required_approvals > 10 {
             return Err(ValidationError::new("required_approvals", "must be between 0 and 10"));
         }

@@ -81,7 +81,11 @@ pub(crate) fn to_error(e: ServiceError, request_id: impl FnOnce() -> String) -> 
                 ext.set("requestId", id.as_str());
             })
         }
-        e @ (ServiceError::Unauthenticated | ServiceError::NotFound(_) | ServiceError::Conflict(_)) => {
+        ServiceError::Conflict { kind, message } => Error::new(message).extend_with(|_, ext| {
+            ext.set("code", code);
+            ext.set("conflict", kind.as_str());
+        }),
+        e @ (ServiceError::Unauthenticated | ServiceError::NotFound(_)) => {
             Error::new(e.to_string()).extend_with(|_, ext| ext.set("code", code))
         }
     }

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use slipway_domain::{Project, ProjectId};
-use slipway_service::{Ctx, Service, ServiceError, ServiceResult};
+use slipway_service::{Ctx, Missing, Service, ServiceError, ServiceResult};
 
 /// One project, as child resolvers need it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -48,7 +48,7 @@ impl Scope {
             .await?
             .into_iter()
             .find(|o| o.id == project.organization_id)
-            .ok_or_else(|| ServiceError::NotFound("project".into()))?;
+            .ok_or(ServiceError::NotFound(Missing::Row("project")))?;
         Ok(Self::of(org.slug.as_str(), project))
     }
 }

@@ -102,7 +102,7 @@ pub const fn status_of(error: &ServiceError) -> StatusCode {
         ServiceError::Forbidden { .. } => StatusCode::FORBIDDEN,
         ServiceError::NotFound(_) => StatusCode::NOT_FOUND,
         ServiceError::Validation { .. } => StatusCode::BAD_REQUEST,
-        ServiceError::Conflict(_) => StatusCode::CONFLICT,
+        ServiceError::Conflict { .. } => StatusCode::CONFLICT,
         ServiceError::PolicyViolation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
         ServiceError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         ServiceError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
@@ -165,6 +165,7 @@ pub fn code_for_status(status: StatusCode) -> &'static str {
 #[cfg(test)]
 mod tests {
     use slipway_domain::policy::PolicyRule;
+    use slipway_service::{ConflictKind, Missing};
 
     use super::*;
 
@@ -180,9 +181,13 @@ mod tests {
                 403,
                 "FORBIDDEN",
             ),
-            (ServiceError::NotFound("project 'a/b'".into()), 404, "NOT_FOUND"),
+            (ServiceError::NotFound(Missing::project("a", "b")), 404, "NOT_FOUND"),
             (ServiceError::validation("slug", "bad"), 400, "VALIDATION"),
-            (ServiceError::Conflict("taken".into()), 409, "CONFLICT"),
+            (
+                ServiceError::conflict(ConflictKind::Duplicate, "taken"),
+                409,
+                "CONFLICT",
+            ),
             (
                 ServiceError::PolicyViolation {
                     rule: PolicyRule::RequiredApprovals,

@@ -13,7 +13,7 @@ use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use slipway_service::{Event, Service};
+use slipway_service::{Event, Outbound};
 
 use crate::state::AppState;
 
@@ -55,6 +55,16 @@ struct Inner {
     watch_streams: AtomicI64,
     release_transitions: Mutex<BTreeMap<String, u64>>,
     calls: crate::call_metrics::CallMetrics,
+}
+
+/// The metrics as an outbound adapter of the service: every committed release transition is
+/// counted as it commits (never lost to a lagging subscription).
+impl Outbound for Metrics {
+    fn after_commit(&self, event: &Event) {
+        if let Event::ReleaseUpdated { state, .. } = event {
+            self.record_release_transition(state.as_str());
+        }
+    }
 }
 
 /// Decrements the open-watch-streams gauge when the stream it belongs to is dropped.
@@ -105,28 +115,15 @@ impl Metrics {
         WatchGuard(self.clone())
     }
 
-    /// Follows the service's events to count release transitions by state, until the channel
-    /// closes.
-    pub fn follow_releases(&self, service: &Service) -> tokio::task::JoinHandle<()> {
-        let mut events = service.events().subscribe();
-        let metrics = self.clone();
-        tokio::spawn(async move {
-            loop {
-                match events.recv().await {
-                    Ok(Event::ReleaseUpdated { state, .. }) => {
-                        *metrics
-                            .inner
-                            .release_transitions
-                            .lock()
-                            .unwrap_or_else(PoisonError::into_inner)
-                            .entry(state.to_string())
-                            .or_default() += 1;
-                    }
-                    Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
-                    Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
-                }
-            }
-        })
+    /// Counts a release that reached `state` (see the [`Outbound`] adapter below).
+    fn record_release_transition(&self, state: &str) {
+        *self
+            .inner
+            .release_transitions
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .entry(state.to_owned())
+            .or_default() += 1;
     }
 
     /// The Prometheus text exposition, with `open_releases` (state → count) measured by the
@@ -305,6 +302,28 @@ mod tests {
         assert!(text.contains("slipway_open_releases{state=\"pending\"} 2"));
         drop(guard);
         assert!(metrics.render(None).contains("slipway_watch_streams 0"));
+    }
+
+    #[test]
+    fn committed_release_transitions_are_counted_by_state() {
+        let metrics = Metrics::default();
+        let updated = |state| Event::ReleaseUpdated {
+            project_id: slipway_domain::ProjectId::from_uuid(uuid::Uuid::from_u128(1)),
+            release_id: slipway_domain::ReleaseId::from_uuid(uuid::Uuid::from_u128(2)),
+            state,
+        };
+        metrics.after_commit(&updated(slipway_domain::release::ReleaseState::Deployed));
+        metrics.after_commit(&updated(slipway_domain::release::ReleaseState::Deployed));
+        metrics.after_commit(&updated(slipway_domain::release::ReleaseState::Pending));
+        let text = metrics.render(None);
+        assert!(
+            text.contains("slipway_release_transitions_total{state=\"deployed\"} 2"),
+            "{text}"
+        );
+        assert!(
+            text.contains("slipway_release_transitions_total{state=\"pending\"} 1"),
+            "{text}"
+        );
     }
 
     #[test]

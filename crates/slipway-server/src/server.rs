@@ -53,11 +53,14 @@ impl Server {
         let rate_limits = RateLimits::new(&settings.rate_limit);
         let gateway = slipway_gateway::Gateway::new(service.clone(), &slipway_gateway::ClientOptions::default())
             .map_err(|e| StartupError::Config(e.to_string()))?;
+        let metrics = Metrics::default();
+        // The metrics count committed release transitions as an outbound adapter.
+        service.add_outbound(std::sync::Arc::new(metrics.clone()));
         let state = AppState {
             gateway,
             auth: Authenticator::new(service.clone(), JwtVerifier::new(jwt), rate_limits.clone()),
             rate_limits,
-            metrics: Metrics::default(),
+            metrics,
             graphql: GraphqlState::new(&service, &settings),
             shutdown: Shutdown::new(),
             keepalive: settings.watch_keepalive,
@@ -114,7 +117,6 @@ impl Server {
         } = self;
         let addr = listener.local_addr().map_err(StartupError::Serve)?;
         let background = state.service.spawn_background(settings.tick_interval);
-        let release_metrics = state.metrics.follow_releases(&state.service);
         let credential_warmer = state.gateway.follow_deployments();
         let follower = crate::follow::spawn(state.service.clone());
         let sweeper = rate_limit::sweeper::spawn(
@@ -142,14 +144,12 @@ impl Server {
         listener::serve(listener, router, options, state.shutdown.signal()).await;
         tracing::info!("no more requests in flight; stopping background work");
         background.abort();
-        release_metrics.abort();
         credential_warmer.abort();
         follower.abort();
         sweeper.abort();
         // Awaiting the aborted tasks makes sure no tick still holds a connection when the pool
         // closes; an aborted transaction rolls back.
         let _aborted = background.await;
-        let _aborted = release_metrics.await;
         let _aborted = follower.await;
         let _aborted = sweeper.await;
         state.service.store().clone().close().await?;

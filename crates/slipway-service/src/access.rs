@@ -7,6 +7,7 @@ use slipway_auth::AccessDenied;
 use slipway_domain::organization::effective_role;
 use slipway_domain::{Organization, Permission, Project, ProjectId, Role, UserId};
 
+use crate::Missing;
 use crate::{Caller, Ctx, Service, ServiceError, ServiceResult};
 
 /// Each user's effective role in one project (for approval counting).
@@ -15,7 +16,7 @@ pub(crate) type Roles = HashMap<UserId, Role>;
 impl Service {
     /// The project `org/slug`, without any authorization (callers authorize).
     pub(crate) async fn project_by_slugs(&self, org: &str, slug: &str) -> ServiceResult<Project> {
-        let not_found = || ServiceError::NotFound(format!("project '{org}/{slug}'"));
+        let not_found = || ServiceError::NotFound(Missing::project(org, slug));
         let organization = self.store().organization_by_slug(org).await?.ok_or_else(not_found)?;
         self.store()
             .project_by_slug(organization.id, slug)
@@ -54,7 +55,7 @@ impl Service {
     ) -> ServiceResult<(Project, Role)> {
         let project = self.project_by_slugs(org, slug).await?;
         let role = self
-            .authorize_in(ctx, &project, permission, || format!("project '{org}/{slug}'"))
+            .authorize_in(ctx, &project, permission, || Missing::project(org, slug))
             .await?;
         Ok((project, role))
     }
@@ -68,7 +69,7 @@ impl Service {
         ctx: &Ctx,
         project: &Project,
         permission: Permission,
-        what: impl FnOnce() -> String,
+        what: impl FnOnce() -> Missing,
     ) -> ServiceResult<Role> {
         if let Caller::ApiKey(key) = &ctx.caller {
             return Err(if key.project_id == project.id {
@@ -93,13 +94,13 @@ impl Service {
     pub(crate) fn require(
         role: Option<Role>,
         permission: Permission,
-        what: impl FnOnce() -> String,
+        what: impl FnOnce() -> Missing,
     ) -> ServiceResult<Role> {
         slipway_auth::require(role, permission).map_err(|denied| Self::denied(denied, what))
     }
 
     /// Maps slipway-auth's refusal onto the service's errors (not-found hides existence).
-    pub(crate) fn denied(denied: AccessDenied, what: impl FnOnce() -> String) -> ServiceError {
+    pub(crate) fn denied(denied: AccessDenied, what: impl FnOnce() -> Missing) -> ServiceError {
         match denied {
             AccessDenied::NotFound => ServiceError::NotFound(what()),
             AccessDenied::Forbidden { permission } => ServiceError::forbidden(permission),
@@ -128,7 +129,7 @@ impl Service {
             .iter()
             .any(|o| o.id == organization.id);
         slipway_auth::authorize::require_organization_owner(false, member_somewhere)
-            .map_err(|denied| Self::denied(denied, || format!("organization '{}'", organization.slug)))
+            .map_err(|denied| Self::denied(denied, || Missing::Organization(organization.slug.to_string())))
     }
 
     /// Everyone's effective role in a project.

@@ -12,6 +12,7 @@ use tracing::instrument;
 use uuid::Uuid;
 
 use crate::{Caller, Ctx, Revoked, Service, ServiceError, ServiceResult};
+use crate::{ConflictKind, Missing};
 
 /// A key as created: the secret exists only here and is never stored or shown again.
 #[derive(Debug)]
@@ -46,7 +47,7 @@ impl Service {
             .map(|s| {
                 envs.by_slug(s)
                     .map(|e| e.id)
-                    .ok_or_else(|| ServiceError::NotFound(format!("environment '{s}'")))
+                    .ok_or_else(|| ServiceError::NotFound(Missing::Environment(s.to_string())))
             })
             .collect::<ServiceResult<Vec<_>>>()?;
         let generated = generate_api_key();
@@ -99,9 +100,12 @@ impl Service {
             .await?
             .into_iter()
             .find(|k| k.id == id)
-            .ok_or_else(|| ServiceError::NotFound(format!("API key {id}")))?;
+            .ok_or_else(|| ServiceError::NotFound(Missing::ApiKey(id.to_string())))?;
         if key.revoked_at.is_some() {
-            return Err(ServiceError::Conflict("this API key is already revoked".into()));
+            return Err(ServiceError::conflict(
+                ConflictKind::State,
+                "this API key is already revoked",
+            ));
         }
         let now = self.now();
         let audit = Self::entry(

@@ -9,6 +9,7 @@ use slipway_store::{StoredCredential, Write};
 use tracing::instrument;
 use uuid::Uuid;
 
+use crate::Missing;
 use crate::{Ctx, Service, ServiceError, ServiceResult};
 
 /// What the API may show of a stored credential: never the secret.
@@ -180,7 +181,7 @@ impl Service {
             .store()
             .credential(id)
             .await?
-            .ok_or_else(|| ServiceError::NotFound(format!("credential {id}")))?;
+            .ok_or_else(|| ServiceError::NotFound(Missing::Credential(id.to_string())))?;
         slipway_auth::EncryptedCredential::from_bytes(&stored.ciphertext)
             .and_then(|sealed| self.keyring().decrypt(stored.project_id, stored.id, &sealed))
             .map_err(|e| {

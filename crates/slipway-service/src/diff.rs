@@ -1,11 +1,13 @@
-//! Diffs: what differs between two environments, and between two versions of a resource.
+//! Diffs: what differs between two environments, and between two versions of a resource. The
+//! comparisons are the domain's (`slipway_domain::diff`); this module loads and authorizes.
 
-use std::collections::BTreeSet;
-
-use serde_json::Value;
+use slipway_domain::diff::{PointerDifference, json_changes, pointer_differences};
 use slipway_domain::resource::{ResourceKind, VersionNumber};
-use slipway_domain::{Permission, Resource, ResourceId, Version, VersionId};
+use slipway_domain::{Permission, Resource, Version, VersionId};
 
+pub use slipway_domain::diff::JsonChange;
+
+use crate::Missing;
 use crate::{Ctx, Service, ServiceError, ServiceResult};
 use tracing::instrument;
 
@@ -18,54 +20,6 @@ pub struct EnvironmentDiffEntry {
     pub left: Option<Version>,
     /// What the second environment points at.
     pub right: Option<Version>,
-}
-
-/// One difference between two JSON documents.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct JsonChange {
-    /// Where, as a path like `messages[0].content`.
-    pub path: String,
-    /// The value before (`None`: added).
-    pub before: Option<Value>,
-    /// The value after (`None`: removed).
-    pub after: Option<Value>,
-}
-
-/// The differences between two JSON values, leaf by leaf.
-pub fn json_changes(before: &Value, after: &Value) -> Vec<JsonChange> {
-    let mut out = Vec::new();
-    walk("", Some(before), Some(after), &mut out);
-    out
-}
-
-fn join(path: &str, key: &str) -> String {
-    if path.is_empty() {
-        key.to_owned()
-    } else {
-        format!("{path}.{key}")
-    }
-}
-
-fn walk(path: &str, before: Option<&Value>, after: Option<&Value>, out: &mut Vec<JsonChange>) {
-    match (before, after) {
-        (Some(Value::Object(a)), Some(Value::Object(b))) => {
-            let keys: BTreeSet<&String> = a.keys().chain(b.keys()).collect();
-            for k in keys {
-                walk(&join(path, k), a.get(k), b.get(k), out);
-            }
-        }
-        (Some(Value::Array(a)), Some(Value::Array(b))) => {
-            for i in 0..a.len().max(b.len()) {
-                walk(&format!("{path}[{i}]"), a.get(i), b.get(i), out);
-            }
-        }
-        (a, b) if a == b => {}
-        (a, b) => out.push(JsonChange {
-            path: path.to_owned(),
-            before: a.cloned(),
-            after: b.cloned(),
-        }),
-    }
 }
 
 impl Service {
@@ -92,26 +46,26 @@ impl Service {
                 .environments
                 .by_slug(slug)
                 .map(|e| e.id)
-                .ok_or_else(|| ServiceError::NotFound(format!("environment '{slug}'")))
+                .ok_or_else(|| ServiceError::NotFound(Missing::Environment(slug.to_string())))
         };
         let (l, r) = (env(left)?, env(right)?);
         let empty = Default::default();
         let lp = state.pointers.get(&l).unwrap_or(&empty);
         let rp = state.pointers.get(&r).unwrap_or(&empty);
-        let resources: BTreeSet<ResourceId> = lp.keys().chain(rp.keys()).copied().collect();
-        let differing: Vec<(ResourceId, Option<VersionId>, Option<VersionId>)> = resources
-            .into_iter()
-            .map(|id| (id, lp.get(&id).map(|p| p.version_id), rp.get(&id).map(|p| p.version_id)))
-            .filter(|(_, a, b)| a != b)
-            .collect();
+        let differing = pointer_differences(lp, rp);
         let ids: Vec<VersionId> = differing
             .iter()
-            .flat_map(|(_, a, b)| a.iter().chain(b.iter()).copied())
+            .flat_map(|d| d.left.iter().chain(d.right.iter()).copied())
             .collect();
         let versions = self.store().versions_by_ids(&ids).await?;
         let find = |id: Option<VersionId>| id.and_then(|id| versions.iter().find(|v| v.id == id).cloned());
         let mut out = Vec::new();
-        for (resource_id, a, b) in differing {
+        for PointerDifference {
+            resource_id,
+            left: a,
+            right: b,
+        } in differing
+        {
             let resource = self
                 .store()
                 .resource(resource_id)
@@ -154,25 +108,10 @@ impl Service {
                 store
                     .version_by_number(resource.id, number)
                     .await?
-                    .ok_or_else(|| ServiceError::NotFound(format!("version {n}")))
+                    .ok_or(ServiceError::NotFound(Missing::Version { number: n, of: None }))
             }
         };
         let (a, b) = (load(from).await?, load(to).await?);
         Ok(json_changes(&a.content.to_json(), &b.content.to_json()))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn json_changes_name_paths() {
-        let a = json!({"model": "a", "messages": [{"content": "x"}], "gone": 1});
-        let b = json!({"model": "b", "messages": [{"content": "x"}, {"content": "y"}], "new": true});
-        let paths: Vec<String> = json_changes(&a, &b).into_iter().map(|c| c.path).collect();
-        assert_eq!(paths, ["gone", "messages[1]", "model", "new"]);
-        assert!(json_changes(&a, &a).is_empty());
     }
 }

@@ -9,6 +9,7 @@ use slipway_store::Write;
 use tracing::instrument;
 use uuid::Uuid;
 
+use crate::Missing;
 use crate::{Ctx, Event, Service, ServiceError, ServiceResult};
 
 /// The fields of a new environment, as the caller sent them (parsed here).
@@ -65,7 +66,7 @@ fn lookup(environments: &Environments, slug: &str) -> ServiceResult<EnvironmentI
     environments
         .by_slug(slug)
         .map(|e| e.id)
-        .ok_or_else(|| ServiceError::NotFound(format!("environment '{slug}'")))
+        .ok_or_else(|| ServiceError::NotFound(Missing::Environment(slug.to_string())))
 }
 
 impl Service {
@@ -98,7 +99,7 @@ impl Service {
         let env = environments
             .by_slug(slug)
             .cloned()
-            .ok_or_else(|| ServiceError::NotFound(format!("environment '{slug}'")))?;
+            .ok_or_else(|| ServiceError::NotFound(Missing::Environment(slug.to_string())))?;
         Ok((project, env))
     }
 
@@ -129,7 +130,7 @@ impl Service {
         self.commit(project.id.as_uuid(), Some(project.id), writes, audit)
             .await?;
         for environment_id in changed {
-            self.events().send(Event::EnvironmentChanged {
+            self.announce(Event::EnvironmentChanged {
                 project_id: project.id,
                 environment_id: *environment_id,
                 deployment_id: None,
@@ -289,7 +290,8 @@ impl Service {
             input.default_publish_target.is_some(),
             input.gateway_fallback.is_some(),
         );
-        slipway_auth::require_all(Some(role), needed).map_err(|d| Self::denied(d, || format!("project '{org}'")))?;
+        slipway_auth::require_all(Some(role), needed)
+            .map_err(|d| Self::denied(d, || Missing::Project(org.to_string())))?;
         let (mut environments, guard) = self.environments_for_change(project.id).await?;
         let change = RoleChange {
             default_publish_target: input

@@ -22,11 +22,13 @@ pub mod events;
 mod key_cache;
 pub mod organizations;
 pub mod policies;
+pub mod ports;
 pub mod releases;
 pub mod resolution;
 pub mod resources;
 mod revocation;
 pub mod snapshot;
+mod writers;
 
 use std::sync::Arc;
 
@@ -40,8 +42,9 @@ use uuid::Uuid;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use context::{Caller, Ctx};
 pub use credentials::{CredentialInfo, ReencryptReport};
-pub use error::{ServiceError, ServiceResult};
+pub use error::{ConflictKind, Missing, ServiceError, ServiceResult};
 pub use events::{Event, Events, Revoked};
+pub use ports::Outbound;
 /// Pagination types of the lists the service returns.
 pub use slipway_store::{Page, PageRequest};
 
@@ -61,6 +64,8 @@ struct Inner {
     keys: key_cache::ApiKeyCache,
     stats: cache::CacheStats,
     keyring: CredentialKeyring,
+    writers: writers::WriterLocks,
+    outbound: ports::OutboundAdapters,
 }
 
 impl std::fmt::Debug for Service {
@@ -82,6 +87,8 @@ impl Service {
                 keys: key_cache::ApiKeyCache::default(),
                 stats: cache::CacheStats::default(),
                 keyring,
+                writers: writers::WriterLocks::default(),
+                outbound: ports::OutboundAdapters::default(),
             }),
         }
     }
@@ -110,6 +117,11 @@ impl Service {
 
     pub(crate) fn now(&self) -> chrono::DateTime<chrono::Utc> {
         self.inner.clock.now()
+    }
+
+    /// Waits to be the only release writer of `project` in this instance.
+    pub(crate) async fn lock_writer(&self, project: ProjectId) -> writers::WriterGuard {
+        self.inner.writers.lock(project).await
     }
 
     pub(crate) fn keyring(&self) -> &CredentialKeyring {

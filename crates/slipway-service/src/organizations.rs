@@ -10,6 +10,7 @@ use slipway_store::Write;
 use tracing::instrument;
 use uuid::Uuid;
 
+use crate::Missing;
 use crate::{Ctx, Revoked, Service, ServiceError, ServiceResult};
 
 impl Service {
@@ -79,7 +80,7 @@ impl Service {
     #[instrument(skip_all)]
     pub async fn organization(&self, ctx: &Ctx, slug: &str) -> ServiceResult<Organization> {
         let user = Self::signed_in(ctx)?;
-        let not_found = || ServiceError::NotFound(format!("organization '{slug}'"));
+        let not_found = || ServiceError::NotFound(Missing::Organization(slug.to_string()));
         let org = self.store().organization_by_slug(slug).await?.ok_or_else(not_found)?;
         let visible = self
             .store()
@@ -200,7 +201,7 @@ impl Service {
             before,
             Some(role),
         )
-        .map_err(|d| Self::denied(d, || format!("project '{org}/{}'", project.slug)))?;
+        .map_err(|d| Self::denied(d, || Missing::project(org, project.slug.as_str())))?;
         let user = match existing {
             Some(u) => u,
             // Members may be added before they first sign in: the user is created now.
@@ -239,7 +240,7 @@ impl Service {
         let (project, my_role) = self
             .authorize_project(ctx, org, project, Permission::ProjectManageMembers)
             .await?;
-        let not_found = || ServiceError::NotFound(format!("member '{subject}'"));
+        let not_found = || ServiceError::NotFound(Missing::Member(subject.to_string()));
         let user = self.store().user_by_subject(subject).await?.ok_or_else(not_found)?;
         let role = self
             .store()
@@ -251,7 +252,7 @@ impl Service {
             Some(role),
             None,
         )
-        .map_err(|d| Self::denied(d, || format!("member '{subject}'")))?;
+        .map_err(|d| Self::denied(d, || Missing::Member(subject.to_string())))?;
         let audit = Self::entry(
             ctx,
             "member.remove",
@@ -314,7 +315,7 @@ impl Service {
             .store()
             .organization_by_slug(org)
             .await?
-            .ok_or_else(|| ServiceError::NotFound(format!("organization '{org}'")))?;
+            .ok_or_else(|| ServiceError::NotFound(Missing::Organization(org.to_string())))?;
         let before = json!({"environment_quota": organization.environment_quota});
         organization.environment_quota = quota;
         let audit = Self::entry(

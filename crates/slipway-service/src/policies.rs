@@ -7,6 +7,7 @@ use slipway_domain::{Permission, Role};
 use slipway_store::Write;
 use tracing::instrument;
 
+use crate::Missing;
 use crate::{Ctx, Event, Service, ServiceError, ServiceResult};
 
 /// A policy as the caller sends it; environments by slug.
@@ -86,7 +87,7 @@ impl Service {
         let env = environments
             .by_slug(slug)
             .cloned()
-            .ok_or_else(|| ServiceError::NotFound(format!("environment '{slug}'")))?;
+            .ok_or_else(|| ServiceError::NotFound(Missing::Environment(slug.to_string())))?;
         let allowed_sources = input
             .allowed_sources
             .iter()
@@ -102,18 +103,6 @@ impl Service {
             .iter()
             .map(|(start, end, reason)| FreezeWindow::new(*start, *end, reason))
             .collect::<Result<Vec<_>, _>>()?;
-        if let Some(role) = input
-            .approver_roles
-            .iter()
-            .find(|r| !r.permits(Permission::ReleaseApprove))
-        {
-            return Err(ServiceError::validation(
-                "approver_roles",
-                format!(
-                    "{role} cannot approve releases (it lacks release:approve), so its approvals could never count"
-                ),
-            ));
-        }
         let spec = PolicySpec {
             allowed_sources,
             allow_direct: input.allow_direct,
@@ -142,7 +131,7 @@ impl Service {
             audit,
         )
         .await?;
-        self.events().send(Event::EnvironmentChanged {
+        self.announce(Event::EnvironmentChanged {
             project_id: project.id,
             environment_id: env.id,
             deployment_id: None,

@@ -7,12 +7,16 @@ use slipway_domain::resource::ResourceKind;
 use slipway_domain::{Permission, ProjectId};
 use tracing::instrument;
 
+use crate::Missing;
 use crate::snapshot::{EnvironmentView, LookupError, ResolvedEntry, Snapshot};
 use crate::{Caller, Ctx, Event, Service, ServiceError, ServiceResult};
 
 impl From<LookupError> for ServiceError {
     fn from(e: LookupError) -> Self {
-        ServiceError::NotFound(e.to_string().trim_end_matches(" not found").to_owned())
+        ServiceError::NotFound(match e {
+            LookupError::UnknownEnvironment(slug) => Missing::Environment(slug),
+            LookupError::NotDeployed { kind, key } => Missing::NotDeployed { kind, key },
+        })
     }
 }
 
@@ -97,7 +101,7 @@ impl Service {
                 if p.id == key.project_id {
                     Ok(p.id)
                 } else {
-                    Err(ServiceError::NotFound(format!("project '{org}/{slug}'")))
+                    Err(ServiceError::NotFound(Missing::project(org, slug)))
                 }
             }
             (Caller::User(_), Some((org, slug))) => Ok(self

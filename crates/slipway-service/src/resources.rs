@@ -6,13 +6,13 @@ use slipway_domain::content::Content;
 use slipway_domain::release::Release;
 use slipway_domain::resource::{NewVersion, ResourceKey, ResourceKind, plan_new_version};
 use slipway_domain::text::Message;
-use slipway_domain::{Permission, Project, Resource, ResourceId, Version, VersionId};
+use slipway_domain::{Permission, Project, Resource, ResourceId, Role, Version, VersionId};
 use slipway_store::{Page, PageRequest, Write};
 use tracing::instrument;
 use uuid::Uuid;
 
-use crate::releases::create_origin_publish;
-use crate::{Ctx, Service, ServiceError, ServiceResult};
+use crate::releases::{ReleaseRequest, create_origin_publish};
+use crate::{ConflictKind, Ctx, Missing, Service, ServiceError, ServiceResult};
 
 /// A new version and the publish releases it made.
 #[derive(Debug, Clone)]
@@ -23,6 +23,28 @@ pub struct Published {
     pub created: bool,
     /// One release per publish target that did not already serve the version.
     pub releases: Vec<Release>,
+}
+
+/// The publish release of `version` to `target`, committed with `extra` (the version itself,
+/// for the first target of a new version).
+fn publish_request(
+    project: &Project,
+    role: Role,
+    target: &str,
+    version: &Version,
+    message: &Message,
+    extra: Vec<Write>,
+) -> ReleaseRequest {
+    ReleaseRequest {
+        project: project.clone(),
+        role,
+        target: target.to_owned(),
+        origin: create_origin_publish(version.resource_id, version.id),
+        message: message.clone(),
+        bypass_reason: None,
+        extra,
+        action: "version.publish",
+    }
 }
 
 impl Service {
@@ -65,7 +87,13 @@ impl Service {
         )
         .await
         .map_err(|e| match e {
-            ServiceError::Conflict(_) => ServiceError::Conflict(format!("a {kind} with key '{key}' already exists")),
+            ServiceError::Conflict {
+                kind: ConflictKind::Duplicate,
+                ..
+            } => ServiceError::conflict(
+                ConflictKind::Duplicate,
+                format!("a {kind} with key '{key}' already exists"),
+            ),
             e => e,
         })?;
         Ok(resource)
@@ -80,7 +108,12 @@ impl Service {
         self.store()
             .resource_by_key(project.id, kind, key)
             .await?
-            .ok_or_else(|| ServiceError::NotFound(format!("{kind} '{key}'")))
+            .ok_or_else(|| {
+                ServiceError::NotFound(Missing::Resource {
+                    kind,
+                    key: key.to_string(),
+                })
+            })
     }
 
     /// Checks what content refers to: a provider's credential must belong to this project and its
@@ -181,7 +214,7 @@ impl Service {
         };
         for (i, slug) in targets.iter().enumerate() {
             let Some(target) = environments.by_slug(slug) else {
-                return Err(ServiceError::NotFound(format!("environment '{slug}'")));
+                return Err(ServiceError::NotFound(Missing::Environment(slug.to_string())));
             };
             // Every target's policy must accept a publish before anything is written, so a
             // multi-target publish never half-happens over a rule known in advance.
@@ -198,83 +231,79 @@ impl Service {
         }
         let hash = content.hash();
         let mut attempts = 0;
-        let (version, created) = loop {
+        // The version and the release of the first target commit together; a number taken by
+        // a concurrent writer (or any other lost race) plans the version again.
+        let (version, created, first) = loop {
             attempts += 1;
+            // Planning the number under the writer lock makes writers in this instance take
+            // turns; only another instance can take the number first.
+            let writer = self.lock_writer(project.id).await;
             let latest = self.store().latest_version(resource.id).await?;
-            match plan_new_version(latest.as_ref().map(|v| (&v.id, v.number, &v.content_hash)), &hash)? {
+            let number = match plan_new_version(latest.as_ref().map(|v| (&v.id, v.number, &v.content_hash)), &hash)? {
                 NewVersion::Unchanged(_) => {
-                    break (
-                        latest.ok_or_else(|| ServiceError::Internal("latest version vanished".into()))?,
-                        false,
+                    let latest = latest.ok_or_else(|| ServiceError::Internal("latest version vanished".into()))?;
+                    break (latest, false, None);
+                }
+                NewVersion::Create(number) => number,
+            };
+            let version = Version {
+                id: VersionId::from_uuid(Uuid::now_v7()),
+                resource_id: resource.id,
+                number,
+                content: content.clone(),
+                content_hash: hash.clone(),
+                author,
+                message: message.clone(),
+                created_at: self.now(),
+            };
+            let insert = vec![Write::InsertVersion(version.clone())];
+            let result = match targets.first() {
+                None => {
+                    let audit = Self::entry(
+                        ctx,
+                        "version.create",
+                        kind.as_str(),
+                        key,
+                        None,
+                        Some(json!({"version": number.get(), "content_hash": hash.as_str()})),
                     );
+                    self.commit(project.id.as_uuid(), None, insert, audit)
+                        .await
+                        .map(|_| None)
                 }
-                NewVersion::Create(number) => {
-                    let version = Version {
-                        id: VersionId::from_uuid(Uuid::now_v7()),
-                        resource_id: resource.id,
-                        number,
-                        content: content.clone(),
-                        content_hash: hash.clone(),
-                        author,
-                        message: message.clone(),
-                        created_at: self.now(),
-                    };
-                    if targets.is_empty() {
-                        let audit = Self::entry(
-                            ctx,
-                            "version.create",
-                            kind.as_str(),
-                            key,
-                            None,
-                            Some(json!({"version": number.get(), "content_hash": hash.as_str()})),
-                        );
-                        match self
-                            .commit(
-                                project.id.as_uuid(),
-                                None,
-                                vec![Write::InsertVersion(version.clone())],
-                                audit,
-                            )
-                            .await
-                        {
-                            Ok(_) => break (version, true),
-                            Err(ServiceError::Conflict(_)) if attempts < 3 => continue,
-                            Err(e) => return Err(e),
-                        }
-                    }
-                    break (version, true);
+                Some(slug) => self
+                    .create_release_held(
+                        ctx,
+                        publish_request(&project, role, slug, &version, &message, insert),
+                        &writer,
+                    )
+                    .await
+                    .map(Some),
+            };
+            drop(writer);
+            match result {
+                Ok(release) => break (version, true, release),
+                Err(e) if e.is_race() && attempts < crate::releases::MAX_ATTEMPTS => {
+                    crate::releases::backoff(attempts).await;
                 }
+                Err(e) => return Err(e),
             }
         };
-        let mut releases = Vec::new();
-        let mut pending_insert = created && !targets.is_empty();
-        for slug in &targets {
-            let extra = if pending_insert {
-                vec![Write::InsertVersion(version.clone())]
-            } else {
-                Vec::new()
-            };
-            let origin = create_origin_publish(resource.id, version.id);
-            match self
-                .create_release(
-                    ctx,
-                    &project,
-                    role,
-                    slug,
-                    origin,
-                    message.clone(),
-                    None,
-                    extra,
-                    "version.publish",
-                )
-                .await
-            {
-                Ok(release) => {
-                    pending_insert = false;
-                    releases.push(release);
-                }
+        let mut releases: Vec<Release> = first.into_iter().collect();
+        let rest = if created {
+            targets.get(1..).unwrap_or_default()
+        } else {
+            &targets[..]
+        };
+        for slug in rest {
+            let request = publish_request(&project, role, slug, &version, &message, Vec::new());
+            match self.create_release(ctx, request).await {
+                Ok(release) => releases.push(release),
                 // The target already serves this exact version: nothing to release there.
-                Err(ServiceError::Conflict(m)) if m.contains("already serves") && !pending_insert => {}
+                Err(ServiceError::Conflict {
+                    kind: ConflictKind::AlreadyServed,
+                    ..
+                }) => {}
                 Err(e) => return Err(e),
             }
         }

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use slipway_domain::environment::Environment;
 use slipway_domain::resource::ResourceKind;
-use slipway_domain::state::{ProjectState, ResolveError};
+use slipway_domain::state::ProjectState;
 use slipway_domain::{Project, Resource, ResourceId, Version, VersionId};
 use slipway_store::SnapshotData;
 
@@ -62,8 +62,13 @@ pub enum LookupError {
     #[error("environment '{0}' not found")]
     UnknownEnvironment(String),
     /// The resource is not served by the environment nor by the gateway fallback.
-    #[error("{0} is not deployed in this environment or the gateway fallback")]
-    NotDeployed(String),
+    #[error("{kind} '{key}' is not deployed in this environment or the gateway fallback")]
+    NotDeployed {
+        /// The resource's kind.
+        kind: ResourceKind,
+        /// The resource's key.
+        key: String,
+    },
 }
 
 fn etag_of(body: &str) -> Arc<str> {
@@ -183,20 +188,14 @@ impl Snapshot {
         let view = self.environment(slug)?;
         view.entries
             .get(&(kind, key.to_owned()))
-            .ok_or_else(|| LookupError::NotDeployed(format!("{kind} '{key}'")))
+            .ok_or_else(|| LookupError::NotDeployed {
+                kind,
+                key: key.to_owned(),
+            })
     }
 
     /// Every environment's view.
     pub fn views(&self) -> impl Iterator<Item = &EnvironmentView> {
         self.views.values()
-    }
-}
-
-impl From<ResolveError> for LookupError {
-    fn from(e: ResolveError) -> Self {
-        match e {
-            ResolveError::UnknownEnvironment(s) => LookupError::UnknownEnvironment(s),
-            other => LookupError::NotDeployed(other.to_string()),
-        }
     }
 }

@@ -38,6 +38,22 @@ pub enum ConflictKind {
     /// The database refused to change rows that never change (versions, audit events).
     #[error("{0} cannot be changed")]
     Immutable(&'static str),
+    /// A number the commit claimed (a version number, a deployment's sequence) was taken by a
+    /// concurrent commit first.
+    #[error("the {0} was taken by a concurrent change")]
+    Taken(&'static str),
+}
+
+impl ConflictKind {
+    /// Whether this conflict is a lost race that re-reading and planning again can win (a
+    /// pointer or a release moved, the project changed, a number was taken), as opposed to one
+    /// that would fail the same way again.
+    pub const fn is_race(&self) -> bool {
+        matches!(
+            self,
+            ConflictKind::PointerMoved | ConflictKind::ReleaseChanged | ConflictKind::Stale | ConflictKind::Taken(_)
+        )
+    }
 }
 
 /// A storage failure, safe to show: no SQL, no driver message.
@@ -183,6 +199,19 @@ const UNIQUE_RULES: &[(&str, &str, &str)] = &[
     ("users_pkey", "users.id", "user"),
 ];
 
+/// The unique rules whose violation means a concurrent commit claimed the same number first.
+const NUMBERED: &[&str] = &["version number", "deployment sequence", "audit event sequence"];
+
+/// What a unique violation amounts to: a number taken by a concurrent commit, or a duplicate.
+pub(crate) fn unique_conflict(detail: &str) -> ConflictKind {
+    let what = duplicate_what(detail);
+    if NUMBERED.contains(&what) {
+        ConflictKind::Taken(what)
+    } else {
+        ConflictKind::Duplicate(what)
+    }
+}
+
 /// Says what a unique violation duplicated.
 pub(crate) fn duplicate_what(detail: &str) -> &'static str {
     UNIQUE_RULES
@@ -222,7 +251,7 @@ impl From<DbErr> for StoreError {
         match classify(&err) {
             Failure::Unique(detail) => {
                 tracing::debug!(error = %err, "unique violation");
-                StoreError::Conflict(ConflictKind::Duplicate(duplicate_what(&detail)))
+                StoreError::Conflict(unique_conflict(&detail))
             }
             Failure::ForeignKey(detail) => {
                 tracing::debug!(error = %err, "foreign key violation");
@@ -308,6 +337,14 @@ mod tests {
             "version number"
         );
         assert_eq!(duplicate_what("something else"), "row");
+        assert_eq!(
+            unique_conflict("UNIQUE constraint failed: versions.resource_id, versions.number"),
+            ConflictKind::Taken("version number")
+        );
+        assert_eq!(
+            unique_conflict("ux_environments_project_slug"),
+            ConflictKind::Duplicate("environment slug")
+        );
         assert_eq!(reference_what("fk_versions_author"), "user");
         assert_eq!(reference_what("FOREIGN KEY constraint failed"), "row");
     }

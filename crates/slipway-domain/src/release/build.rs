@@ -4,9 +4,9 @@
 use std::collections::BTreeMap;
 
 use crate::state::LivePointer;
-use crate::{DomainError, ResourceId, ValidationError, VersionId};
+use crate::{DomainError, EnvironmentId, ResourceId, ValidationError, VersionId};
 
-use super::Change;
+use super::{Change, ReleaseOrigin};
 
 /// The pointers of one environment.
 type EnvPointers = BTreeMap<ResourceId, LivePointer>;
@@ -69,6 +69,23 @@ pub fn promotion_changes(
         ));
     }
     Ok(changes)
+}
+
+/// A promotion from environment `source` into environment `target`: its origin and changes (see
+/// [`promotion_changes`]).
+///
+/// # Errors
+/// An environment promoted into itself (on `source`); otherwise as [`promotion_changes`].
+pub fn promotion(
+    source: (EnvironmentId, &EnvPointers),
+    target: (EnvironmentId, &EnvPointers),
+    subset: Option<&[ResourceId]>,
+) -> Result<(ReleaseOrigin, Vec<Change>), DomainError> {
+    if source.0 == target.0 {
+        return Err(ValidationError::new("source", "an environment cannot be promoted into itself").into());
+    }
+    let changes = promotion_changes(source.1, target.1, subset)?;
+    Ok((ReleaseOrigin::Promotion { source: source.0 }, changes))
 }
 
 /// The changes that bring the target back to the pointers an earlier deployment left

@@ -14,9 +14,11 @@
 
 mod apply;
 mod build;
+mod flow;
 
 pub use apply::{ApplyContext, ApplyDecision, BypassRequest, decide_apply, origin_violations};
-pub use build::{direct_changes, promotion_changes, publish_change, rollback_changes};
+pub use build::{direct_changes, promotion, promotion_changes, publish_change, rollback_changes};
+pub use flow::{FlowContext, FlowWrite, NextDeployment, Step, Trigger, advance, may_deploy};
 
 use std::collections::BTreeSet;
 use std::fmt;

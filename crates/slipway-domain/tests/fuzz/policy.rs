@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use proptest::prelude::*;
 use slipway_domain::policy::{FreezeWindow, PolicySpec, PromotionPolicy};
 use slipway_domain::text::charset::{self, Lines};
-use slipway_domain::{EnvironmentId, Role};
+use slipway_domain::{EnvironmentId, Permission, Role};
 use uuid::Uuid;
 
 use crate::support::{around_limit, config};
@@ -72,7 +72,10 @@ fn spec() -> impl Strategy<Value = PolicySpec> {
 }
 
 fn holds(spec: &PolicySpec) -> bool {
-    spec.required_approvals <= 10
+    spec.approver_roles
+        .iter()
+        .all(|r| r.permits(Permission::ReleaseApprove))
+        && spec.required_approvals <= 10
         && !spec.allowed_sources.contains(&own())
         && spec.min_soak_seconds <= MAX_SECONDS
         && spec
@@ -82,6 +85,7 @@ fn holds(spec: &PolicySpec) -> bool {
 }
 
 const FIELDS: &[&str] = &[
+    "approver_roles",
     "required_approvals",
     "allowed_sources",
     "min_soak_seconds",

@@ -7,15 +7,17 @@ use std::collections::{BTreeMap, BTreeSet};
 use proptest::prelude::*;
 use proptest::sample::Index;
 use slipway_domain::deployment::apply_changes;
+use slipway_domain::policy::PolicyRule;
 use slipway_domain::policy::{FreezeWindow, PolicySpec, PromotionPolicy};
 use slipway_domain::release::{
-    ApplyContext, ApplyDecision, BypassRequest, Change, Release, ReleaseOrigin, ReleaseParts, ReleaseState,
-    decide_apply, direct_changes, promotion_changes, publish_change, rollback_changes,
+    ApplyContext, BypassRequest, Change, FlowContext, FlowWrite, NextDeployment, Release, ReleaseOrigin, ReleaseParts,
+    ReleaseState, Step, Trigger, advance, decide_apply, direct_changes, may_deploy, promotion, publish_change,
+    rollback_changes,
 };
 use slipway_domain::state::{LivePointer, Pointers};
 use slipway_domain::text::Message;
 use slipway_domain::{
-    DeploymentId, DomainError, EnvironmentId, ProjectId, ReleaseId, ResourceId, Role, UserId, VersionId,
+    DeploymentId, DomainError, EnvironmentId, Permission, ProjectId, ReleaseId, ResourceId, Role, UserId, VersionId,
 };
 use uuid::Uuid;
 
@@ -139,12 +141,21 @@ fn role() -> impl Strategy<Value = Role> {
     prop::sample::select(Role::ALL.to_vec())
 }
 
+/// A role that may be named among a policy's approver roles (one holding `release:approve`).
+fn approver_role() -> impl Strategy<Value = Role> {
+    let approving: Vec<Role> = Role::ALL
+        .into_iter()
+        .filter(|r| r.permits(Permission::ReleaseApprove))
+        .collect();
+    prop::sample::select(approving)
+}
+
 fn spec() -> impl Strategy<Value = Spec> {
     (
         prop::collection::vec(1u128..=3, 0..2),
         prop::bool::weighted(0.8),
         prop_oneof![2 => Just(0u32), 1 => 1u32..=2],
-        prop::collection::vec(role(), 0..2),
+        prop::collection::vec(approver_role(), 0..2),
         prop::bool::weighted(0.8),
         prop_oneof![Just(0u64), Just(30u64)],
         prop::option::weighted(0.3, (0i64..600, 10i64..120)),
@@ -233,7 +244,7 @@ struct Model {
     releases: Vec<Release>,
     /// Each release's changes as created.
     created_changes: Vec<Vec<Change>>,
-    /// The releases that were deployed (by the model's apply, and nothing else).
+    /// The releases whose deployment the flow committed (and nothing else).
     deployed: BTreeSet<ReleaseId>,
     /// Per environment, its deployments and the pointers each left.
     history: BTreeMap<EnvironmentId, History>,
@@ -314,13 +325,17 @@ impl Model {
                 let source = env(ENVS[source.index(ENVS.len())]);
                 let from = self.env_pointers(source);
                 let chosen = [r];
-                match promotion_changes(&from, &current, subset.then_some(&chosen[..])) {
-                    _ if source == target => None,
-                    Ok(changes) => {
+                match promotion((source, &from), (target, &current), subset.then_some(&chosen[..])) {
+                    Ok((origin, changes)) => {
+                        assert_ne!(source, target, "an environment promoted into itself");
                         for c in &changes {
                             assert_eq!(c.to_version, from.get(&c.resource_id).map(|p| p.version_id));
                         }
-                        Some((ReleaseOrigin::Promotion { source }, changes))
+                        Some((origin, changes))
+                    }
+                    Err(DomainError::Validation(e)) if e.field() == "source" => {
+                        assert_eq!(source, target, "only a promotion into itself is refused on source");
+                        None
                     }
                     Err(DomainError::Validation(_)) => {
                         assert!(
@@ -330,7 +345,7 @@ impl Model {
                         None
                     }
                     Err(DomainError::Conflict(_)) => None,
-                    Err(e) => panic!("promotion_changes: {e:?}"),
+                    Err(e) => panic!("promotion: {e:?}"),
                 }
             }
             Kind::Rollback => {
@@ -372,7 +387,7 @@ impl Model {
         }
         let policy = self.policies[&target].clone();
         let id = ReleaseId::from_uuid(self.fresh());
-        let mut release = Release::create(ReleaseParts {
+        let release = Release::create(ReleaseParts {
             id,
             project_id: ProjectId::from_uuid(project().as_uuid()),
             environment_id: target,
@@ -390,10 +405,134 @@ impl Model {
             updated_at: t(self.now),
         })
         .unwrap();
-        let approved = release.settle(&policy, &self.role_of(), t(self.now));
-        assert_eq!(approved, policy.spec().required_approvals == 0);
-        self.created_changes.push(release.changes().to_vec());
-        self.releases.push(release);
+        let step = match self.drive(release, &Trigger::Created { bypass: None }) {
+            Ok(step) => step,
+            Err(DomainError::Policy(v)) => {
+                assert!(
+                    matches!(
+                        v.rule,
+                        PolicyRule::AllowDirect | PolicyRule::AllowedSources | PolicyRule::MinSoakSeconds
+                    ),
+                    "only an origin rule refuses a creation: {v:?}"
+                );
+                return;
+            }
+            Err(e) => panic!("create: {e:?}"),
+        };
+        let state = step.release.state();
+        assert_eq!(
+            state != ReleaseState::Pending,
+            policy.spec().required_approvals == 0,
+            "a release needs approval exactly when its policy asks for some"
+        );
+        if state == ReleaseState::Deployed {
+            assert!(policy.spec().auto_apply, "deployed at creation without auto_apply");
+            assert!(
+                policy.active_freeze(t(self.now)).is_none(),
+                "deployed at creation in a freeze"
+            );
+            assert!(step.release.parts().bypass.is_none(), "a bypass nobody asked for");
+        }
+    }
+
+    /// Advances a release through the domain's flow exactly as the service does, then commits
+    /// the step's writes to the model, checking each compare-and-swap the store would make.
+    fn drive(&mut self, release: Release, trigger: &Trigger) -> Result<Step, DomainError> {
+        let now = t(self.now);
+        let target = release.environment_id();
+        let policy = self.policies[&target].clone();
+        let target_pointers = self.env_pointers(target);
+        let source_pointers = match release.origin() {
+            ReleaseOrigin::Promotion { source } => Some(self.env_pointers(source)),
+            _ => None,
+        };
+        let role_of = self.role_of();
+        let next_deployment = may_deploy(&release, trigger, &policy, &role_of, now).then(|| NextDeployment {
+            id: DeploymentId::from_uuid(Uuid::from_u128(2_000_000 + self.next_id)),
+            sequence: self.history.get(&target).map_or(1, |h| h.len() as u64 + 1),
+        });
+        self.next_id += 1;
+        let actor = match trigger {
+            Trigger::Approved { user } | Trigger::Rejected { user, .. } | Trigger::Cancelled { user, .. } => {
+                Some(*user)
+            }
+            Trigger::Created { .. } => Some(release.author()),
+            Trigger::Apply { bypass } => bypass.as_ref().map(|b| b.user),
+            Trigger::Recheck => None,
+        };
+        let ctx = FlowContext {
+            now,
+            policy: &policy,
+            target_pointers: &target_pointers,
+            source_pointers: source_pointers.as_ref(),
+            role_of: &role_of,
+            actor,
+            next_deployment,
+        };
+        let step = advance(release, trigger, &ctx);
+        if let Err(DomainError::Invariant(m)) = &step {
+            panic!("may_deploy said no to a step that deploys: {m}");
+        }
+        let step = step?;
+        let serving = |pointers: &EnvPointers, r: ResourceId| pointers.get(&r).map(|p| p.version_id);
+        for write in &step.writes {
+            match write {
+                FlowWrite::InsertRelease(r) => {
+                    assert!(matches!(trigger, Trigger::Created { .. }));
+                    self.created_changes.push(r.changes().to_vec());
+                    self.releases.push(r.clone());
+                }
+                FlowWrite::UpdateRelease {
+                    release,
+                    expected_state,
+                } => {
+                    let stored = self
+                        .releases
+                        .iter_mut()
+                        .find(|r| r.id() == release.id())
+                        .expect("an update of a stored release");
+                    assert_eq!(stored.state(), *expected_state, "the optimistic check the store makes");
+                    *stored = release.clone();
+                }
+                FlowWrite::MovePointers {
+                    environment,
+                    changes,
+                    at,
+                } => {
+                    let pointers = self.pointers.entry(*environment).or_default();
+                    for c in changes {
+                        assert_eq!(serving(pointers, c.resource_id), c.from_version, "compare-and-swap");
+                    }
+                    apply_changes(pointers, changes, *at);
+                    for c in changes {
+                        assert_eq!(serving(pointers, c.resource_id), c.to_version);
+                        if let Some(v) = c.to_version {
+                            self.moves.insert((*environment, c.resource_id, v));
+                        }
+                    }
+                }
+                FlowWrite::ExpectPointers { environment, expected } => {
+                    let source = self.env_pointers(*environment);
+                    for (r, v) in expected {
+                        assert_eq!(serving(&source, *r), *v, "the source still serves what is promoted");
+                    }
+                }
+                FlowWrite::InsertDeployment(d) => {
+                    assert_eq!(Some(d), step.deployment.as_ref());
+                    assert_eq!(self.env_pointers(d.environment_id).len(), d.pointers_after.len());
+                    self.deployed.insert(d.release_id);
+                    self.history
+                        .entry(d.environment_id)
+                        .or_default()
+                        .push((d.id, d.pointers_after.clone()));
+                }
+            }
+        }
+        assert_eq!(
+            step.deployment.is_some(),
+            step.release.state() == ReleaseState::Deployed && !step.writes.is_empty()
+        );
+        Ok(step)
     }
 
     fn apply(&mut self, i: usize, bypass: bool) {
@@ -407,28 +546,7 @@ impl Model {
             _ => None,
         };
         let role_of = self.role_of();
-        let ctx = ApplyContext {
-            now,
-            policy: &policy,
-            target_pointers: &target_pointers,
-            source_pointers: source_pointers.as_ref(),
-            role_of: &role_of,
-            bypass: bypass.then(Self::bypass_request),
-        };
         let state = release.state();
-        let decision = match decide_apply(&release, &ctx) {
-            Err(DomainError::InvalidTransition { state: s, action }) => {
-                assert!(state.is_terminal() && s == state && action == "apply");
-                return;
-            }
-            Err(DomainError::Policy(_)) => {
-                assert!(!bypass && !state.is_terminal(), "a bypass overrides every rule");
-                return;
-            }
-            Err(e) => panic!("decide_apply: {e:?}"),
-            Ok(decision) => decision,
-        };
-        assert!(!state.is_terminal(), "a closed release never applies ({state})");
         let serving = |pointers: &EnvPointers, r: ResourceId| pointers.get(&r).map(|p| p.version_id);
         let target_matches = release
             .changes()
@@ -441,42 +559,46 @@ impl Model {
                 .all(|c| serving(source, c.resource_id) == c.to_version)
         });
         let expired = release.is_expired(&policy, now);
-        let release = &mut self.releases[i];
-        match decision {
-            ApplyDecision::Deploy { bypass: recorded } => {
+        let trigger = Trigger::Apply {
+            bypass: bypass.then(Self::bypass_request),
+        };
+        let step = match self.drive(release, &trigger) {
+            Err(DomainError::InvalidTransition { state: s, action }) => {
+                assert!(state.is_terminal() && s == state && action == "apply");
+                return;
+            }
+            Err(DomainError::Policy(v)) => {
+                assert!(!bypass && !state.is_terminal(), "a bypass overrides every rule");
+                assert!(
+                    !expired && target_matches && source_matches,
+                    "refused instead of closed"
+                );
+                if v.rule == PolicyRule::FreezeWindows {
+                    assert!(
+                        policy.active_freeze(now).is_some(),
+                        "a freeze window that is not in force"
+                    );
+                }
+                return;
+            }
+            Err(e) => panic!("apply: {e:?}"),
+            Ok(step) => step,
+        };
+        assert!(!state.is_terminal(), "a closed release never applies ({state})");
+        let release = &step.release;
+        match release.state() {
+            ReleaseState::Deployed => {
                 assert!(!expired && target_matches && source_matches);
-                if recorded.is_none() {
+                if release.parts().bypass.is_none() {
                     assert!(release.has_quorum(&policy, &role_of), "deployed without quorum");
                     assert!(policy.active_freeze(now).is_none(), "deployed in a freeze");
                 } else {
                     assert!(bypass, "a bypass nobody asked for");
                 }
-                let pointers = self.pointers.entry(target).or_default();
-                let after = apply_changes(pointers, release.changes(), now);
-                for c in release.changes() {
-                    assert_eq!(serving(pointers, c.resource_id), c.to_version);
-                    if let Some(v) = c.to_version {
-                        self.moves.insert((target, c.resource_id, v));
-                    }
-                }
-                let deployment = DeploymentId::from_uuid(Uuid::from_u128(2_000_000 + self.next_id));
-                self.next_id += 1;
-                release.mark_deployed(deployment, recorded, now).unwrap();
-                self.deployed.insert(release.id());
-                self.history.entry(target).or_default().push((deployment, after));
             }
-            ApplyDecision::Wait { until } => {
-                assert!(!bypass && !expired && target_matches && source_matches);
-                assert_eq!(policy.active_freeze(now).map(|w| w.end), Some(until));
-            }
-            ApplyDecision::Supersede { .. } => {
-                assert!(!expired && (!target_matches || !source_matches));
-                release.supersede(now).unwrap();
-            }
-            ApplyDecision::Expire => {
-                assert!(expired);
-                release.expire(now).unwrap();
-            }
+            ReleaseState::Superseded => assert!(!expired && (!target_matches || !source_matches)),
+            ReleaseState::Expired => assert!(expired),
+            other => panic!("an explicit apply left the release {other}"),
         }
     }
 
@@ -488,42 +610,55 @@ impl Model {
             Op::Approve { release, user: u } => {
                 let Some(i) = self.pick(release) else { return };
                 let policy = self.policies[&self.releases[i].environment_id()].clone();
-                let r = &mut self.releases[i];
-                let before = r.clone();
+                let before = self.releases[i].clone();
                 let already = before.parts().approvals.iter().any(|a| a.user == user(*u));
-                match r.approve(user(*u), &policy, &role_of, now) {
-                    Ok(outcome) => {
+                // The state machine's own step, then the same step through the flow.
+                let mut direct = before.clone();
+                let outcome = direct.approve(user(*u), &policy, &role_of, now);
+                match self.drive(before.clone(), &Trigger::Approved { user: user(*u) }) {
+                    Ok(step) => {
                         assert!(!before.state().is_terminal() && !already);
+                        let outcome = outcome.expect("the flow approves exactly when the release does");
+                        let r = &step.release;
+                        assert_eq!(r.parts().approvals, direct.parts().approvals);
                         let counting = r.counting_approvers(&policy, &role_of);
                         assert_eq!(outcome.counted, counting.contains(&user(*u)));
                         assert_eq!(outcome.count, counting.len());
                         if policy.spec().prevent_self_approval && user(*u) == r.author() {
                             assert!(!outcome.counted, "the author's approval counted");
                         }
+                        if r.state() == ReleaseState::Deployed {
+                            assert!(policy.spec().auto_apply && r.has_quorum(&policy, &role_of));
+                            assert!(policy.active_freeze(now).is_none(), "deployed in a freeze");
+                        }
                     }
                     Err(DomainError::InvalidTransition { .. }) => {
-                        assert!(before.state().is_terminal());
-                        assert_eq!(*r, before);
+                        assert!(before.state().is_terminal() && outcome.is_err());
+                        assert_eq!(self.releases[i], before);
                     }
                     Err(DomainError::Conflict(_)) => {
-                        assert!(already);
-                        assert_eq!(*r, before);
+                        assert!(already && outcome.is_err());
+                        assert_eq!(self.releases[i], before);
                     }
                     Err(e) => panic!("approve: {e:?}"),
                 }
             }
             Op::Reject { release, user: u } => {
                 let Some(i) = self.pick(release) else { return };
-                let r = &mut self.releases[i];
-                let before = r.clone();
-                match r.reject(user(*u), Message::default(), now) {
-                    Ok(()) => {
+                let before = self.releases[i].clone();
+                let trigger = Trigger::Rejected {
+                    user: user(*u),
+                    reason: Message::default(),
+                };
+                match self.drive(before.clone(), &trigger) {
+                    Ok(step) => {
                         assert!(!before.state().is_terminal());
-                        assert_eq!(r.state(), ReleaseState::Rejected);
+                        assert_eq!(step.release.state(), ReleaseState::Rejected);
+                        assert!(step.deployment.is_none());
                     }
                     Err(DomainError::InvalidTransition { .. }) => {
                         assert!(before.state().is_terminal());
-                        assert_eq!(*r, before);
+                        assert_eq!(self.releases[i], before);
                     }
                     Err(e) => panic!("reject: {e:?}"),
                 }
@@ -534,20 +669,24 @@ impl Model {
                 admin,
             } => {
                 let Some(i) = self.pick(release) else { return };
-                let r = &mut self.releases[i];
-                let before = r.clone();
-                match r.cancel(user(*u), *admin, Message::default(), now) {
-                    Ok(()) => {
+                let before = self.releases[i].clone();
+                let trigger = Trigger::Cancelled {
+                    user: user(*u),
+                    is_admin: *admin,
+                    reason: Message::default(),
+                };
+                match self.drive(before.clone(), &trigger) {
+                    Ok(step) => {
                         assert!(!before.state().is_terminal() && (*admin || before.author() == user(*u)));
-                        assert_eq!(r.state(), ReleaseState::Cancelled);
+                        assert_eq!(step.release.state(), ReleaseState::Cancelled);
                     }
                     Err(DomainError::InvalidTransition { .. }) => {
                         assert!(before.state().is_terminal());
-                        assert_eq!(*r, before);
+                        assert_eq!(self.releases[i], before);
                     }
                     Err(DomainError::Forbidden(_)) => {
                         assert!(!before.state().is_terminal() && !*admin && before.author() != user(*u));
-                        assert_eq!(*r, before);
+                        assert_eq!(self.releases[i], before);
                     }
                     Err(e) => panic!("cancel: {e:?}"),
                 }
@@ -567,10 +706,24 @@ impl Model {
             }
             Op::Advance { secs } => self.now += secs,
             Op::ExpireDue => {
-                for r in &mut self.releases {
-                    let policy = &self.policies[&r.environment_id()];
-                    if !r.state().is_terminal() && r.is_expired(policy, now) {
-                        r.expire(now).unwrap();
+                // The background re-check, over every open release in turn.
+                let open: Vec<Release> = self
+                    .releases
+                    .iter()
+                    .filter(|r| !r.state().is_terminal())
+                    .cloned()
+                    .collect();
+                for r in open {
+                    let policy = self.policies[&r.environment_id()].clone();
+                    let due = r.is_expired(&policy, now);
+                    let step = self
+                        .drive(r.clone(), &Trigger::Recheck)
+                        .expect("a re-check of an open release");
+                    if due {
+                        assert_eq!(step.release.state(), ReleaseState::Expired, "a due release expires");
+                    }
+                    if step.writes.is_empty() {
+                        assert_eq!(step.release, r, "a re-check that changes nothing writes nothing");
                     }
                 }
             }
@@ -611,7 +764,7 @@ impl Model {
             assert_eq!(
                 release.state() == ReleaseState::Deployed,
                 self.deployed.contains(&release.id()),
-                "only the model's apply deploys"
+                "a release is deployed exactly when the flow committed its deployment"
             );
             assert_eq!(
                 release.parts().deployment_id.is_some(),

@@ -20,7 +20,7 @@ use std::sync::Arc;
 use async_graphql::{Context, ID};
 use slipway_domain::environment::Environments;
 use slipway_domain::{EnvironmentId, ResourceId, UserId, VersionId};
-use slipway_service::ServiceError;
+use slipway_service::{Missing, ServiceError};
 
 use crate::context::loaders;
 use crate::error::GqlResult;
@@ -68,7 +68,7 @@ pub(crate) async fn load_environments(
 ) -> async_graphql::Result<Arc<Environments>> {
     let environments = loaders(ctx)?.environments.load_one(Arc::clone(scope)).await.gql(ctx)?;
     environments
-        .ok_or_else(|| ServiceError::NotFound("project".into()))
+        .ok_or(ServiceError::NotFound(Missing::Row("project")))
         .gql(ctx)
 }
 

@@ -7,7 +7,7 @@ use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 use slipway_domain::{Resource as DomainResource, ResourceKind as DomainKind, Version as DomainVersion};
-use slipway_service::{Ctx, Service, ServiceError, ServiceResult};
+use slipway_service::{Ctx, Missing, Service, ServiceError, ServiceResult};
 
 use super::enums::ResourceKind;
 use super::organization::User;
@@ -51,7 +51,12 @@ impl Resource {
             }
             match page.next_cursor {
                 Some(next) => after = Some(next),
-                None => return Err(ServiceError::NotFound(format!("{kind} '{key}'"))),
+                None => {
+                    return Err(ServiceError::NotFound(Missing::Resource {
+                        kind,
+                        key: key.to_string(),
+                    }));
+                }
             }
         }
     }

@@ -4,21 +4,20 @@
 
 use std::collections::BTreeMap;
 
+use slipway_domain::environment::Environment;
 use slipway_domain::release::{
-    ApplyContext, ApplyDecision, BypassRequest, Change, Release, ReleaseOrigin, ReleaseParts, ReleaseState,
-    decide_apply, direct_changes, origin_violations, promotion_changes, publish_change, rollback_changes,
+    BypassRequest, Change, Release, ReleaseOrigin, Trigger, direct_changes, promotion, publish_change, rollback_changes,
 };
 use slipway_domain::resource::ResourceKind;
-use slipway_domain::state::LivePointer;
+use slipway_domain::state::{LivePointer, ProjectState};
 use slipway_domain::text::Message;
-use slipway_domain::{DeploymentId, Permission, Project, ReleaseId, ResourceId, Role, VersionId};
+use slipway_domain::{DeploymentId, Permission, Project, ResourceId, Role, VersionId};
 use slipway_store::Write;
 use tracing::instrument;
-use uuid::Uuid;
 
-use super::MAX_ATTEMPTS;
-use super::deploy::release_summary;
-use crate::{Ctx, Event, Service, ServiceError, ServiceResult};
+use super::pipeline::{NewRelease, Subject};
+use crate::writers::WriterGuard;
+use crate::{ConflictKind, Ctx, Missing, Service, ServiceError, ServiceResult};
 
 /// A resource named by kind and key.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,196 +63,121 @@ pub(crate) fn publish_origin(resource: ResourceId, version: VersionId) -> Origin
 
 const EMPTY: &BTreeMap<ResourceId, LivePointer> = &BTreeMap::new();
 
+/// A request to create a release on `target`.
+pub(crate) struct ReleaseRequest {
+    /// The project, already authorized.
+    pub project: Project,
+    /// The caller's role in it (a bypass needs `policy:bypass`).
+    pub role: Role,
+    /// The target environment's slug.
+    pub target: String,
+    /// What the release is built from.
+    pub origin: Origin,
+    /// Why.
+    pub message: Message,
+    /// A bypass reason: deploy now, overriding (and recording) every rule that blocks.
+    pub bypass_reason: Option<String>,
+    /// Writes committed with the release (a new version); see [`NewRelease::extra`].
+    pub extra: Vec<Write>,
+    /// The audit action.
+    pub action: &'static str,
+}
+
 impl Service {
-    /// Creates a release on `target` and, when its policy needs no approval and applies
-    /// automatically, deploys it in the same transaction. `extra` writes (a new version) are
-    /// committed with it; the one audit event is `action`.
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) async fn create_release(
+    /// Creates a release and, when its policy needs no approval and applies automatically (or a
+    /// bypass is asked for), deploys it in the same transaction.
+    pub(crate) async fn create_release(&self, ctx: &Ctx, request: ReleaseRequest) -> ServiceResult<Release> {
+        let writer = self.lock_writer(request.project.id).await;
+        self.create_release_held(ctx, request, &writer).await
+    }
+
+    /// [`Service::create_release`] for a caller that already holds the project's writer lock
+    /// (it planned `extra` writes under it).
+    pub(crate) async fn create_release_held(
         &self,
         ctx: &Ctx,
-        project: &Project,
-        role: Role,
-        target: &str,
-        origin: Origin,
-        message: Message,
-        bypass_reason: Option<String>,
-        extra: Vec<Write>,
-        action: &str,
+        request: ReleaseRequest,
+        writer: &WriterGuard,
     ) -> ServiceResult<Release> {
         let author = Self::signed_in(ctx)?.id;
-        let bypass = match bypass_reason {
+        let bypass = match &request.bypass_reason {
             Some(reason) => {
-                if !role.permits(Permission::PolicyBypass) {
+                if !request.role.permits(Permission::PolicyBypass) {
                     return Err(ServiceError::forbidden(Permission::PolicyBypass));
                 }
                 Some(BypassRequest {
                     user: author,
-                    reason: Message::parse_required("bypass_reason", &reason)?,
+                    reason: Message::parse_required("bypass_reason", reason)?,
                 })
             }
             None => None,
         };
-        let mut last_conflict = None;
-        for attempt in 0..MAX_ATTEMPTS {
-            if attempt > 0 {
-                super::backoff(attempt).await;
-            }
-            let now = self.now();
-            // Read before the state: a deploy commits only if neither the pointers nor the
-            // policy it was checked against moved meanwhile.
-            let revision = self.store().serving_revision(project.id).await?;
-            let state = self.store().project_state(project.id).await?;
-            let env = state
-                .environments
-                .by_slug(target)
-                .cloned()
-                .ok_or_else(|| ServiceError::NotFound(format!("environment '{target}'")))?;
-            let target_pointers = state.pointers.get(&env.id).unwrap_or(EMPTY);
-            let (domain_origin, changes, source_pointers): (
-                ReleaseOrigin,
-                Vec<Change>,
-                Option<&BTreeMap<ResourceId, LivePointer>>,
-            ) = match &origin {
-                Origin::Publish { resource, version } => {
-                    let change = publish_change(target_pointers, *resource, *version)
-                        .ok_or_else(|| ServiceError::Conflict(format!("'{target}' already serves this version")))?;
-                    (ReleaseOrigin::Publish, vec![change], None)
-                }
-                Origin::Promotion { source, resources } => {
-                    let source_env = state
-                        .environments
-                        .by_slug(source)
-                        .ok_or_else(|| ServiceError::NotFound(format!("environment '{source}'")))?;
-                    if source_env.id == env.id {
-                        return Err(ServiceError::validation(
-                            "source",
-                            "an environment cannot be promoted into itself",
-                        ));
-                    }
-                    let source_pointers = state.pointers.get(&source_env.id).unwrap_or(EMPTY);
-                    let changes = promotion_changes(source_pointers, target_pointers, resources.as_deref())?;
-                    (
-                        ReleaseOrigin::Promotion { source: source_env.id },
-                        changes,
-                        Some(source_pointers),
+        let new = NewRelease {
+            project: &request.project,
+            target: &request.target,
+            origin: &request.origin,
+            message: &request.message,
+            author,
+            extra: &request.extra,
+            action: request.action,
+        };
+        self.advance_release(ctx, Subject::New(new), Trigger::Created { bypass }, writer)
+            .await
+    }
+
+    /// The origin and changes of a new release on `env` (slug `target`), from what the project
+    /// serves now.
+    pub(super) async fn build_changes(
+        &self,
+        state: &ProjectState,
+        env: &Environment,
+        target: &str,
+        origin: &Origin,
+    ) -> ServiceResult<(ReleaseOrigin, Vec<Change>)> {
+        let target_pointers = state.pointers.get(&env.id).unwrap_or(EMPTY);
+        Ok(match origin {
+            Origin::Publish { resource, version } => {
+                let change = publish_change(target_pointers, *resource, *version).ok_or_else(|| {
+                    ServiceError::conflict(
+                        ConflictKind::AlreadyServed,
+                        format!("'{target}' already serves this version"),
                     )
-                }
-                Origin::Rollback { deployment } => {
-                    let earlier = self
-                        .store()
-                        .deployment(*deployment)
-                        .await?
-                        .filter(|d| d.environment_id == env.id)
-                        .ok_or_else(|| ServiceError::NotFound(format!("deployment {deployment} of '{target}'")))?;
-                    (
-                        ReleaseOrigin::Rollback {
-                            deployment: *deployment,
-                        },
-                        rollback_changes(target_pointers, &earlier.pointers_after)?,
-                        None,
-                    )
-                }
-                Origin::Direct { wanted } => (ReleaseOrigin::Direct, direct_changes(target_pointers, wanted)?, None),
-            };
-            let mut release = Release::create(ReleaseParts {
-                id: ReleaseId::from_uuid(Uuid::now_v7()),
-                project_id: project.id,
-                environment_id: env.id,
-                origin: domain_origin,
-                changes,
-                author,
-                message: message.clone(),
-                policy_revision: env.policy.revision(),
-                state: ReleaseState::Pending,
-                approvals: Vec::new(),
-                decision: None,
-                bypass: None,
-                deployment_id: None,
-                created_at: now,
-                updated_at: now,
-            })?;
-            let roles = self.roles(project.id).await?;
-            let role_of = |u| roles.get(&u).copied();
-            let apply_ctx = ApplyContext {
-                now,
-                policy: &env.policy,
-                target_pointers,
-                source_pointers,
-                role_of: &role_of,
-                bypass: bypass.clone(),
-            };
-            if bypass.is_none()
-                && let Some(violation) = origin_violations(domain_origin, release.changes(), &apply_ctx)
-                    .into_iter()
-                    .next()
-            {
-                return Err(violation.into());
+                })?;
+                (ReleaseOrigin::Publish, vec![change])
             }
-            release.settle(&env.policy, &role_of, now);
-            let mut writes = extra.clone();
-            let mut deployment = None;
-            let mut release_writes = Vec::new();
-            // A bypass asked for at creation deploys now (recording every rule it overrides),
-            // exactly as applying with a bypass would; otherwise a release deploys at once only
-            // when it needs no approval and its policy applies automatically.
-            if bypass.is_some() || (release.state() == ReleaseState::Approved && env.policy.spec().auto_apply) {
-                let decision = decide_apply(&release, &apply_ctx)?;
-                if matches!(decision, ApplyDecision::Deploy { .. } | ApplyDecision::Wait { .. }) {
-                    let applied = self
-                        .act_on_decision(&mut release, decision, project.id, target_pointers, Some(author), now)
-                        .await?;
-                    deployment = applied.deployment;
-                    release_writes = applied.writes;
-                }
+            Origin::Promotion { source, resources } => {
+                let source_env = state
+                    .environments
+                    .by_slug(source)
+                    .ok_or_else(|| ServiceError::NotFound(Missing::Environment(source.clone())))?;
+                let source_pointers = state.pointers.get(&source_env.id).unwrap_or(EMPTY);
+                promotion(
+                    (source_env.id, source_pointers),
+                    (env.id, target_pointers),
+                    resources.as_deref(),
+                )?
             }
-            if deployment.is_some() {
-                writes.insert(
-                    0,
-                    Write::ExpectServingRevision {
-                        project: project.id,
-                        revision,
+            Origin::Rollback { deployment } => {
+                let earlier = self
+                    .store()
+                    .deployment(*deployment)
+                    .await?
+                    .filter(|d| d.environment_id == env.id)
+                    .ok_or_else(|| {
+                        ServiceError::NotFound(Missing::Deployment {
+                            id: deployment.to_string(),
+                            of: Some(target.to_owned()),
+                        })
+                    })?;
+                (
+                    ReleaseOrigin::Rollback {
+                        deployment: *deployment,
                     },
-                );
+                    rollback_changes(target_pointers, &earlier.pointers_after)?,
+                )
             }
-            writes.push(Write::InsertRelease(release.clone()));
-            writes.extend(release_writes);
-            let audit = Self::entry(
-                ctx,
-                action,
-                "release",
-                release.id(),
-                None,
-                Some(release_summary(&release)),
-            );
-            match self.commit(project.id.as_uuid(), Some(project.id), writes, audit).await {
-                Ok(_) => {
-                    self.events().send(Event::ReleaseUpdated {
-                        project_id: project.id,
-                        release_id: release.id(),
-                        state: release.state(),
-                    });
-                    if let Some(d) = deployment {
-                        self.events().send(Event::EnvironmentChanged {
-                            project_id: project.id,
-                            environment_id: d.environment_id,
-                            deployment_id: Some(d.id),
-                        });
-                    }
-                    return Ok(release);
-                }
-                Err(e) if super::is_race(&e) => {
-                    // A concurrent deploy moved a pointer (or took the deployment number, or the
-                    // policy changed): read the new state and build the release again.
-                    tracing::debug!(error = %e, "release creation raced; retrying");
-                    last_conflict = Some(e.to_string());
-                }
-                Err(e) => return Err(e),
-            }
-        }
-        Err(ServiceError::Conflict(
-            last_conflict.unwrap_or_else(|| "the environment kept changing; try again".into()),
-        ))
+            Origin::Direct { wanted } => (ReleaseOrigin::Direct, direct_changes(target_pointers, wanted)?),
+        })
     }
 
     async fn resource_id(&self, project: &Project, r: &ResourceRef) -> ServiceResult<ResourceId> {
@@ -261,7 +185,12 @@ impl Service {
             .resource_by_key(project.id, r.kind, &r.key)
             .await?
             .map(|res| res.id)
-            .ok_or_else(|| ServiceError::NotFound(format!("{} '{}'", r.kind, r.key)))
+            .ok_or_else(|| {
+                ServiceError::NotFound(Missing::Resource {
+                    kind: r.kind,
+                    key: r.key.clone(),
+                })
+            })
     }
 
     /// Deploys explicit versions to an environment (a `direct` release).
@@ -293,10 +222,10 @@ impl Service {
                     let v = self.store().version_by_number(resource, number).await?;
                     Some(
                         v.ok_or_else(|| {
-                            ServiceError::NotFound(format!(
-                                "version {n} of {} '{}'",
-                                change.resource.kind, change.resource.key
-                            ))
+                            ServiceError::NotFound(Missing::Version {
+                                number: n,
+                                of: Some((change.resource.kind, change.resource.key.clone())),
+                            })
                         })?
                         .id,
                     )
@@ -305,18 +234,17 @@ impl Service {
             wanted.push((resource, version));
         }
         let message = Message::parse("message", message)?;
-        self.create_release(
-            ctx,
-            &project,
+        let request = ReleaseRequest {
+            project,
             role,
-            environment,
-            Origin::Direct { wanted },
+            target: environment.to_owned(),
+            origin: Origin::Direct { wanted },
             message,
             bypass_reason,
-            Vec::new(),
-            "release.deploy",
-        )
-        .await
+            extra: Vec::new(),
+            action: "release.deploy",
+        };
+        self.create_release(ctx, request).await
     }
 
     /// Promotes what `source` serves into `target` (everything that differs, or only the
@@ -355,18 +283,17 @@ impl Service {
             source: source.to_owned(),
             resources,
         };
-        self.create_release(
-            ctx,
-            &project,
+        let request = ReleaseRequest {
+            project,
             role,
-            target,
+            target: target.to_owned(),
             origin,
             message,
             bypass_reason,
-            Vec::new(),
-            "release.promote",
-        )
-        .await
+            extra: Vec::new(),
+            action: "release.promote",
+        };
+        self.create_release(ctx, request).await
     }
 
     /// Rolls an environment back to the pointers an earlier deployment of it left.
@@ -389,17 +316,16 @@ impl Service {
             .authorize_project(ctx, org, project, Permission::ReleaseCreate)
             .await?;
         let message = Message::parse("message", message)?;
-        self.create_release(
-            ctx,
-            &project,
+        let request = ReleaseRequest {
+            project,
             role,
-            environment,
-            Origin::Rollback { deployment },
+            target: environment.to_owned(),
+            origin: Origin::Rollback { deployment },
             message,
             bypass_reason,
-            Vec::new(),
-            "release.rollback",
-        )
-        .await
+            extra: Vec::new(),
+            action: "release.rollback",
+        };
+        self.create_release(ctx, request).await
     }
 }

@@ -1,27 +1,12 @@
-//! Turning an apply decision into the writes of one transaction: the release's new state, the
-//! compare-and-swap pointer moves (and, for a promotion, the check that the source still serves
-//! what is promoted), and the deployment record.
+//! What the release pipeline reads and records besides the flow itself: the audit summary of a
+//! release and an environment's next deployment number.
 
-use std::collections::BTreeMap;
-
-use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
-use slipway_domain::deployment::{Deployment, apply_changes};
-use slipway_domain::release::{ApplyDecision, Release, ReleaseOrigin};
-use slipway_domain::state::LivePointer;
-use slipway_domain::{DeploymentId, EnvironmentId, ProjectId, ResourceId, UserId};
-use slipway_store::{PageRequest, Write};
-use uuid::Uuid;
+use slipway_domain::EnvironmentId;
+use slipway_domain::release::Release;
+use slipway_store::PageRequest;
 
 use crate::{Service, ServiceResult};
-
-/// The outcome of acting on an apply decision.
-pub(crate) struct Applied {
-    /// Writes to commit after the release's own insert/update.
-    pub writes: Vec<Write>,
-    /// The deployment made, if any.
-    pub deployment: Option<Deployment>,
-}
 
 pub(crate) fn release_summary(release: &Release) -> Value {
     let p = release.parts();
@@ -47,84 +32,11 @@ pub(crate) fn release_summary(release: &Release) -> Value {
 
 impl Service {
     /// The next deployment sequence number of an environment.
-    async fn next_sequence(&self, environment: EnvironmentId) -> ServiceResult<u64> {
+    pub(super) async fn next_sequence(&self, environment: EnvironmentId) -> ServiceResult<u64> {
         let latest = self
             .store()
             .deployments(environment, PageRequest { first: 1, after: None })
             .await?;
         Ok(latest.items.first().map_or(1, |d| d.sequence + 1))
-    }
-
-    /// Acts on `decision` for `release` (mutating it) and returns the writes that make it so.
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) async fn act_on_decision(
-        &self,
-        release: &mut Release,
-        decision: ApplyDecision,
-        project: ProjectId,
-        target_pointers: &BTreeMap<ResourceId, LivePointer>,
-        deployed_by: Option<UserId>,
-        now: DateTime<Utc>,
-    ) -> ServiceResult<Applied> {
-        match decision {
-            ApplyDecision::Deploy { bypass } => {
-                let environment = release.environment_id();
-                let mut pointers = target_pointers.clone();
-                let pointers_after = apply_changes(&mut pointers, release.changes(), now);
-                let deployment = Deployment {
-                    id: DeploymentId::from_uuid(Uuid::now_v7()),
-                    project_id: project,
-                    environment_id: environment,
-                    release_id: release.id(),
-                    sequence: self.next_sequence(environment).await?,
-                    changes: release.changes().to_vec(),
-                    pointers_after,
-                    deployed_by,
-                    bypass: bypass.clone(),
-                    deployed_at: now,
-                };
-                release.mark_deployed(deployment.id, bypass, now)?;
-                let mut writes = vec![Write::MovePointers {
-                    environment,
-                    changes: release.changes().to_vec(),
-                    at: now,
-                }];
-                if let ReleaseOrigin::Promotion { source } = release.origin() {
-                    let expected = release
-                        .changes()
-                        .iter()
-                        .map(|c| (c.resource_id, c.to_version))
-                        .collect();
-                    writes.push(Write::ExpectPointers {
-                        environment: source,
-                        expected,
-                    });
-                }
-                writes.push(Write::InsertDeployment(deployment.clone()));
-                Ok(Applied {
-                    writes,
-                    deployment: Some(deployment),
-                })
-            }
-            ApplyDecision::Wait { .. } => Ok(Applied {
-                writes: Vec::new(),
-                deployment: None,
-            }),
-            ApplyDecision::Supersede { reason } => {
-                tracing::info!(release = %release.id(), %reason, "release superseded");
-                release.supersede(now)?;
-                Ok(Applied {
-                    writes: Vec::new(),
-                    deployment: None,
-                })
-            }
-            ApplyDecision::Expire => {
-                release.expire(now)?;
-                Ok(Applied {
-                    writes: Vec::new(),
-                    deployment: None,
-                })
-            }
-        }
     }
 }

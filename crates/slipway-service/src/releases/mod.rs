@@ -1,13 +1,16 @@
 //! Releases: creating them (deploy, promote, rollback, publish), moving them through their
-//! states (approve, reject, cancel, apply) and applying them atomically.
+//! states (approve, reject, cancel, apply) and applying them atomically. What happens next is
+//! the domain's (`slipway_domain::release::advance`); `pipeline` is the one path that loads,
+//! calls it, commits and announces.
 
 mod create;
 mod deploy;
+mod pipeline;
 mod queries;
 mod transition;
 
-pub(crate) use create::publish_origin as create_origin_publish;
 pub use create::{DirectChange, ResourceRef};
+pub(crate) use create::{ReleaseRequest, publish_origin as create_origin_publish};
 pub use queries::ReleaseFilterInput;
 pub use transition::Action;
 
@@ -20,22 +23,4 @@ pub(crate) async fn backoff(attempt: usize) {
     let base = 2_u64 << attempt.min(5);
     let jitter = u64::from(uuid::Uuid::new_v4().as_bytes()[0] % 8);
     tokio::time::sleep(std::time::Duration::from_millis(base + jitter)).await;
-}
-
-/// Whether a conflict is a lost race that re-reading and trying again can win (a pointer or a
-/// release moved, the project's environments changed, a deployment number was taken), as opposed
-/// to one that would fail the same way again.
-pub(crate) fn is_race(error: &crate::ServiceError) -> bool {
-    use slipway_store::ConflictKind;
-    let crate::ServiceError::Conflict(message) = error else {
-        return false;
-    };
-    [
-        ConflictKind::PointerMoved,
-        ConflictKind::ReleaseChanged,
-        ConflictKind::Stale,
-        ConflictKind::Duplicate("deployment sequence"),
-    ]
-    .iter()
-    .any(|kind| *message == kind.to_string())
 }

@@ -5,6 +5,7 @@ use slipway_domain::release::{Release, ReleaseState};
 use slipway_domain::{DeploymentId, Permission, ReleaseId};
 use slipway_store::{Page, PageRequest, ReleaseFilter};
 
+use crate::Missing;
 use crate::{Ctx, Service, ServiceError, ServiceResult};
 use tracing::instrument;
 
@@ -50,7 +51,7 @@ impl Service {
                 Some(
                     envs.by_slug(&slug)
                         .map(|e| e.id)
-                        .ok_or_else(|| ServiceError::NotFound(format!("environment '{slug}'")))?,
+                        .ok_or_else(|| ServiceError::NotFound(Missing::Environment(slug.to_string())))?,
                 )
             }
         };
@@ -97,6 +98,11 @@ impl Service {
             .deployment(id)
             .await?
             .filter(|d| d.project_id == project.id)
-            .ok_or_else(|| ServiceError::NotFound(format!("deployment {id}")))
+            .ok_or_else(|| {
+                ServiceError::NotFound(Missing::Deployment {
+                    id: id.to_string(),
+                    of: None,
+                })
+            })
     }
 }

@@ -8,6 +8,7 @@
 )]
 
 mod harness;
+mod races;
 mod rules;
 mod snapshot_property;
 mod story;

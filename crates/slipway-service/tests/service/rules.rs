@@ -32,7 +32,7 @@ both_backends!(the_quota_refuses_one_environment_too_many, async |h: &Harness| {
         .await
         .unwrap_err();
     assert!(
-        matches!(err, ServiceError::Conflict(ref m) if m.contains('3')),
+        matches!(err, ServiceError::Conflict { ref message, .. } if message.contains('3')),
         "{err:?}"
     );
 });
@@ -95,7 +95,7 @@ both_backends!(moving_default_roles_needs_the_owner, async |h: &Harness| {
         s.delete_environment(&alice, "acme", "chat", "staging")
             .await
             .unwrap_err(),
-        ServiceError::Conflict(_)
+        ServiceError::Conflict { .. }
     ));
 });
 
@@ -393,7 +393,7 @@ both_backends!(
                         .map(|_| ())
                 };
                 match result {
-                    Ok(()) | Err(ServiceError::Conflict(_)) => {}
+                    Ok(()) | Err(ServiceError::Conflict { .. }) => {}
                     Err(e) => panic!("unexpected error: {e:?}"),
                 }
             }));

@@ -8,7 +8,7 @@ use slipway_domain::release::ReleaseState;
 use slipway_domain::resource::ResourceKind;
 use slipway_service::policies::PolicyInput;
 use slipway_service::releases::Action;
-use slipway_service::{Ctx, ServiceError};
+use slipway_service::{Ctx, Missing, ServiceError};
 use slipway_store::PageRequest;
 
 use crate::both_backends;
@@ -311,7 +311,7 @@ both_backends!(
             )
             .await
             .unwrap_err();
-        assert!(matches!(unknown, ServiceError::NotFound(m) if m.contains("nope")));
+        assert!(matches!(unknown, ServiceError::NotFound(Missing::Environment(m)) if m == "nope"));
     }
 );
 

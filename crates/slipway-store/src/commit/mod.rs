@@ -74,7 +74,7 @@ pub enum Write {
     DeleteEnvironment(EnvironmentId),
     /// Inserts a resource; a taken `(kind, key)` is `Duplicate("resource")`.
     InsertResource(Resource),
-    /// Inserts a version; a taken number is `Duplicate("version number")` (the caller retries).
+    /// Inserts a version; a taken number is `Taken("version number")` (the caller retries).
     InsertVersion(Version),
     /// Inserts a release with its changes and approvals.
     InsertRelease(Release),
@@ -110,7 +110,7 @@ pub enum Write {
         expected: Vec<(ResourceId, Option<VersionId>)>,
     },
     /// Inserts a deployment; a taken `(environment, sequence)` is
-    /// `Duplicate("deployment sequence")`.
+    /// `Taken("deployment sequence")`.
     InsertDeployment(Deployment),
     /// Inserts an API key with the hash of its secret.
     InsertApiKey {

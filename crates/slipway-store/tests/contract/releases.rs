@@ -326,10 +326,7 @@ async fn releases_and_deployments_page_newest_first(db: &TestDb) {
         .unwrap();
     let (writes, _) = apply_writes(&w, &r, 5, [(a.id, av[0].id)].into());
     let err = w.commit(s, "release.apply", writes).await.unwrap_err();
-    assert_eq!(
-        err,
-        StoreError::Conflict(ConflictKind::Duplicate("deployment sequence"))
-    );
+    assert_eq!(err, StoreError::Conflict(ConflictKind::Taken("deployment sequence")));
 }
 
 async fn serving_changes_are_announced(db: &TestDb) {

@@ -64,7 +64,7 @@ async fn resources_and_versions_round_trip(db: &TestDb) {
         )
         .await
         .unwrap_err();
-    assert_eq!(err, StoreError::Conflict(ConflictKind::Duplicate("version number")));
+    assert_eq!(err, StoreError::Conflict(ConflictKind::Taken("version number")));
 
     let page = s.resources(w.project.id, PageRequest::first(1)).await.unwrap();
     assert_eq!(page.items, vec![r.clone()]);

@@ -128,3 +128,14 @@ fn create_refuses_changes_that_cannot_be_a_release() {
         "changes are kept sorted by resource"
     );
 }
+
+#[test]
+fn an_environment_is_never_promoted_into_itself() {
+    let pointers = pointers(&[(1, 1, 0)]);
+    let (prod, staging) = (env(1), env(2));
+    let err = promotion((prod, &pointers), (prod, &pointers), None).unwrap_err();
+    assert!(matches!(err, DomainError::Validation(v) if v.field() == "source"));
+    let (origin, changes) = promotion((staging, &pointers), (prod, &BTreeMap::new()), None).unwrap();
+    assert_eq!(origin, ReleaseOrigin::Promotion { source: staging });
+    assert_eq!(changes.len(), 1);
+}

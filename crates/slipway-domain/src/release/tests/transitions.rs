@@ -180,14 +180,17 @@ fn approver_roles_decide_whose_approval_counts() {
     assert_eq!(r.state(), ReleaseState::Approved);
     assert_eq!(r.counting_approvers(&admins_only, &role_of), vec![user(4)]);
 
-    // A policy may let a role count that lacks release:approve by default.
-    let developers = policy_with(PolicySpec {
-        required_approvals: 1,
-        approver_roles: vec![Role::Developer],
-        ..Default::default()
-    });
-    let mut r = release(user(1));
-    assert!(r.approve(user(7), &developers, &role_of, t(1)).unwrap().reached_quorum);
+    // A role that lacks release:approve can never be an approver role: the policy refuses it.
+    let developers = PromotionPolicy::from_spec(
+        1,
+        PolicySpec {
+            required_approvals: 1,
+            approver_roles: vec![Role::Developer],
+            ..Default::default()
+        },
+        target_env(),
+    );
+    assert!(matches!(developers, Err(e) if e.field() == "approver_roles"));
 
     // By default the roles holding release:approve count, a developer's or viewer's does not.
     let default = policy(1);

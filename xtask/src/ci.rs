@@ -37,6 +37,7 @@ fn has_nextest() -> bool {
 pub fn ci() -> Result<()> {
     run("cargo", &["fmt", "--all", "--check"])?;
     crate::layering::check()?;
+    crate::tidy::check()?;
     run(
         "cargo",
         &[

@@ -12,6 +12,7 @@ pub mod api_keys;
 pub mod audit;
 pub mod background;
 mod cache;
+pub mod caller_events;
 pub mod clock;
 mod context;
 mod credentials;
@@ -37,6 +38,7 @@ use slipway_domain::audit::AuditEntry;
 use slipway_store::{Commit, Committed, Store, Write};
 use uuid::Uuid;
 
+pub use caller_events::{CallerEvent, CallerEvents};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use context::{Caller, Ctx};
 pub use credentials::{CredentialInfo, ReencryptReport};

@@ -11,3 +11,4 @@ mod harness;
 mod rules;
 mod snapshot_property;
 mod story;
+mod streams;

@@ -27,6 +27,7 @@ pub mod releases;
 pub mod resolution;
 pub mod resources;
 mod revocation;
+pub mod sessions;
 pub mod snapshot;
 
 use std::sync::Arc;
@@ -44,6 +45,7 @@ pub use context::{Caller, Ctx};
 pub use credentials::{CredentialInfo, ReencryptReport};
 pub use error::{ServiceError, ServiceResult};
 pub use events::{Event, Events, Revoked};
+pub use sessions::{SessionError, Sessions};
 /// Pagination types of the lists the service returns.
 pub use slipway_store::{Page, PageRequest};
 

@@ -9,6 +9,7 @@
 
 mod harness;
 mod rules;
+mod sessions;
 mod snapshot_property;
 mod story;
 mod streams;

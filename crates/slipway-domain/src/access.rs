@@ -20,7 +20,7 @@ pub enum Role {
     Developer,
     /// Approves and applies releases.
     Approver,
-    /// Reads only.
+    /// Sees the project and everything in it; changes nothing.
     Viewer,
 }
 

@@ -68,7 +68,9 @@ pub fn test() -> Result<()> {
         run(
             "cargo",
             &["nextest", "run", "--workspace", "--locked", "--no-fail-fast"],
-        )
+        )?;
+        // nextest does not run doc-tests: the domain's examples are what tools copy, so they run.
+        run("cargo", &["test", "--doc", "--locked", "-p", "slipway-domain"])
     } else {
         eprintln!("xtask: cargo-nextest not found; using cargo test");
         run("cargo", &["test", "--workspace", "--locked", "--no-fail-fast"])

@@ -21,11 +21,9 @@ pub enum Db {
     Postgres,
 }
 
-/// The PostgreSQL server tests may create databases on, if any.
+/// The PostgreSQL server tests may create databases on, if any (a CI run without one fails).
 pub fn postgres_base() -> Option<String> {
-    std::env::var("SLIPWAY_TEST_DATABASE_URL")
-        .ok()
-        .filter(|u| !u.is_empty())
+    slipway_store::testing::postgres_admin_url()
 }
 
 fn init_logs() {

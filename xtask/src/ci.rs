@@ -37,6 +37,7 @@ fn has_nextest() -> bool {
 pub fn ci() -> Result<()> {
     run("cargo", &["fmt", "--all", "--check"])?;
     crate::layering::check()?;
+    crate::tidy::check()?;
     run(
         "cargo",
         &[
@@ -53,17 +54,23 @@ pub fn ci() -> Result<()> {
     test()
 }
 
-/// The test suites. The PostgreSQL half runs when `SLIPWAY_TEST_DATABASE_URL` is set.
+/// The test suites. The PostgreSQL half runs when `SLIPWAY_TEST_DATABASE_URL` is set; with `CI`
+/// set it must be.
 pub fn test() -> Result<()> {
     match std::env::var("SLIPWAY_TEST_DATABASE_URL") {
         Ok(url) if !url.is_empty() => eprintln!("xtask: PostgreSQL tests enabled"),
+        _ if std::env::var_os("CI").is_some_and(|v| !v.is_empty()) => {
+            bail!("CI is set but SLIPWAY_TEST_DATABASE_URL is not: the PostgreSQL tests would be skipped")
+        }
         _ => eprintln!("xtask: SLIPWAY_TEST_DATABASE_URL is not set; PostgreSQL tests are skipped (SQLite runs)"),
     }
     if has_nextest() {
         run(
             "cargo",
             &["nextest", "run", "--workspace", "--locked", "--no-fail-fast"],
-        )
+        )?;
+        // nextest does not run doc-tests: the domain's examples are what tools copy, so they run.
+        run("cargo", &["test", "--doc", "--locked", "-p", "slipway-domain"])
     } else {
         eprintln!("xtask: cargo-nextest not found; using cargo test");
         run("cargo", &["test", "--workspace", "--locked", "--no-fail-fast"])

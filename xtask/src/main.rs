@@ -1,10 +1,11 @@
-//! Developer tasks: `cargo xtask ci | test | layering | schema | bench | fuzz`.
+//! Developer tasks: `cargo xtask ci | test | layering | tidy | schema | bench | fuzz`.
 //!
 //! Kept deliberately small: it shells out to cargo and reads what cargo prints.
 
 mod ci;
 mod fuzz;
 mod layering;
+mod tidy;
 
 use std::process::ExitCode;
 
@@ -12,9 +13,10 @@ fn usage() -> ExitCode {
     eprintln!(
         "usage: cargo xtask <task>\n\n\
          tasks:\n  \
-         ci         what CI runs: fmt check, clippy -D warnings, layering check, schema drift, tests\n  \
+         ci         what CI runs: fmt check, layering and tidy checks, clippy -D warnings, schema drift, tests\n  \
          test       the test suites (SQLite always; PostgreSQL too when SLIPWAY_TEST_DATABASE_URL is set)\n  \
          layering   fail if a crate depends on what its layer must not use\n  \
+         tidy       fail if a Rust module does not start with a `//!` doc\n  \
          schema     rewrite schema.graphql from the code\n  \
          bench      run the benchmarks and print their numbers\n  \
          fuzz       the domain's fuzz properties at length: fuzz [--cases N (20000)] [FILTER]"
@@ -28,6 +30,7 @@ fn main() -> ExitCode {
         Some("ci") => ci::ci(),
         Some("test") => ci::test(),
         Some("layering") => layering::check(),
+        Some("tidy") => tidy::check(),
         Some("schema") => ci::schema(false),
         Some("bench") => ci::bench(),
         Some("fuzz") => fuzz::fuzz(&std::env::args().skip(2).collect::<Vec<_>>()),

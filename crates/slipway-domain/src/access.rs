@@ -20,7 +20,7 @@ pub enum Role {
     Developer,
     /// Approves and applies releases.
     Approver,
-    /// Reads only.
+    /// Sees the project and everything in it; changes nothing.
     Viewer,
 }
 
@@ -67,6 +67,18 @@ impl Role {
     }
 
     /// Whether this role grants `permission` (DESIGN.md §2).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use slipway_domain::{Permission, Role};
+    ///
+    /// assert!(Role::Approver.permits(Permission::ReleaseApprove));
+    /// assert!(!Role::Developer.permits(Permission::ReleaseApprove));
+    /// // Only owners move the default publish target or bypass a policy.
+    /// assert!(!Role::Admin.permits(Permission::PolicyBypass));
+    /// assert!(Role::Owner.permits(Permission::PolicyBypass));
+    /// ```
     pub const fn permits(self, permission: Permission) -> bool {
         use Permission as P;
         match self {

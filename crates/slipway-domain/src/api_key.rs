@@ -9,7 +9,7 @@ use crate::{ApiKeyId, EnvironmentId, ProjectId, UserId};
 /// A gateway API key (never its secret, only what is safe to show).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiKey {
-    /// Identity.
+    /// Generated when the key is created; never reused, also after revocation.
     pub id: ApiKeyId,
     /// The one project it reads.
     pub project_id: ProjectId,
@@ -21,7 +21,7 @@ pub struct ApiKey {
     pub environments: Vec<EnvironmentId>,
     /// Who created it.
     pub created_by: UserId,
-    /// When.
+    /// When the key was created (the secret was shown once, then).
     pub created_at: DateTime<Utc>,
     /// When it was revoked, if it was.
     pub revoked_at: Option<DateTime<Utc>>,

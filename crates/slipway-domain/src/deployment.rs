@@ -13,9 +13,9 @@ use crate::{DeploymentId, EnvironmentId, ProjectId, ReleaseId, ResourceId, UserI
 /// One applied release.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Deployment {
-    /// Identity.
+    /// Generated when the release is applied.
     pub id: DeploymentId,
-    /// The project.
+    /// The project whose environment moved.
     pub project_id: ProjectId,
     /// The environment whose pointers moved.
     pub environment_id: EnvironmentId,
@@ -31,7 +31,7 @@ pub struct Deployment {
     pub deployed_by: Option<UserId>,
     /// The bypass that let it through, if any.
     pub bypass: Option<Bypass>,
-    /// When.
+    /// When the pointers moved (the commit's time).
     pub deployed_at: DateTime<Utc>,
 }
 

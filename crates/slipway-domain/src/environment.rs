@@ -13,15 +13,15 @@ use crate::{DomainError, EnvironmentId, ProjectId};
 /// A named deployment target inside a project.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Environment {
-    /// Identity.
+    /// Generated at creation; stable across renames (the slug is too).
     pub id: EnvironmentId,
     /// The owning project.
     pub project_id: ProjectId,
     /// Unique in the project, immutable.
     pub slug: EnvironmentSlug,
-    /// Display name.
+    /// The name people see in the dashboard (1–64 characters, renamable).
     pub name: Name,
-    /// Free text.
+    /// What the environment is for (0–280 characters).
     pub description: Description,
     /// Shown in the dashboard.
     pub color: Color,
@@ -65,11 +65,11 @@ impl ExclusiveRole {
 pub struct NewEnvironment {
     /// Slug (not a reserved one).
     pub slug: EnvironmentSlug,
-    /// Display name.
+    /// The name people see (1–64 characters).
     pub name: Name,
-    /// Free text.
+    /// What the environment is for (0–280 characters).
     pub description: Description,
-    /// Color.
+    /// The `#rrggbb` the dashboard shows it in.
     pub color: Color,
     /// Whether it is marked production.
     pub is_production: bool,
@@ -78,11 +78,11 @@ pub struct NewEnvironment {
 /// A change to an environment's editable fields; `None` leaves a field as it is.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct EnvironmentPatch {
-    /// New name.
+    /// The name to show from now on; `None` keeps the current one.
     pub name: Option<Name>,
-    /// New description.
+    /// The description to show from now on; `None` keeps the current one.
     pub description: Option<Description>,
-    /// New color.
+    /// The color to show from now on; `None` keeps the current one.
     pub color: Option<Color>,
 }
 
@@ -190,7 +190,7 @@ impl Environments {
         Ok(())
     }
 
-    /// The project.
+    /// The project every environment of this set belongs to.
     pub const fn project_id(&self) -> ProjectId {
         self.project_id
     }
@@ -297,7 +297,7 @@ impl Environments {
     /// Changes name, description or color (the slug is immutable).
     ///
     /// # Errors
-    /// Unknown environment.
+    /// `id` is not an environment of this project.
     pub fn update(&mut self, id: EnvironmentId, patch: EnvironmentPatch) -> Result<&Environment, DomainError> {
         let env = self.get_mut(id)?;
         if let Some(name) = patch.name {
@@ -367,7 +367,7 @@ impl Environments {
     /// Replaces an environment's policy with `policy` (already revised).
     ///
     /// # Errors
-    /// Unknown environment.
+    /// `id` is not an environment of this project.
     pub fn set_policy(&mut self, id: EnvironmentId, policy: PromotionPolicy) -> Result<&Environment, DomainError> {
         let env = self.get_mut(id)?;
         env.policy = policy;

@@ -21,6 +21,10 @@
 //!
 //! Time is always passed in; nothing here reads a clock or generates an id.
 
+// Tools reuse this crate's documented API (DESIGN.md), so an undocumented public item fails
+// the build here, not only as a workspace warning.
+#![deny(missing_docs)]
+
 pub mod access;
 pub mod api_key;
 pub mod audit;
@@ -66,7 +70,7 @@ pub enum DomainError {
     /// The organization's environment quota is reached.
     #[error("the project already has the {limit} environments its organization's plan allows")]
     QuotaExceeded {
-        /// The quota.
+        /// The most environments a project of this organization may have.
         limit: u32,
     },
     /// A promotion-policy rule blocks the operation.

@@ -10,11 +10,11 @@ use crate::{OrganizationId, ProjectId, UserId};
 /// A tenant: owns projects and has members.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Organization {
-    /// Identity.
+    /// Generated at creation; stable across renames.
     pub id: OrganizationId,
-    /// Unique slug.
+    /// Unique among organizations; part of every project's address (`org/project`).
     pub slug: OrganizationSlug,
-    /// Display name.
+    /// The name people see (renamable).
     pub name: Name,
     /// The most environments a project of this organization may have (a plan limit);
     /// `None` is unlimited, the default.
@@ -26,13 +26,13 @@ pub struct Organization {
 /// A project: owns environments, resources, releases and the audit log.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Project {
-    /// Identity.
+    /// Generated at creation; stable across renames.
     pub id: ProjectId,
     /// The owning organization.
     pub organization_id: OrganizationId,
     /// Slug, unique inside the organization.
     pub slug: ProjectSlug,
-    /// Display name.
+    /// The name people see (renamable).
     pub name: Name,
     /// When it was created.
     pub created_at: DateTime<Utc>,
@@ -41,7 +41,7 @@ pub struct Project {
 /// A person or tool known by the subject of their JWT; created on first sight.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct User {
-    /// Identity.
+    /// Generated on first sight of the JWT subject.
     pub id: UserId,
     /// The JWT `sub`.
     pub subject: String,
@@ -59,20 +59,20 @@ pub enum MembershipScope {
     /// Organization-wide: only [`Role::Owner`] is held at this level, and it makes the user an
     /// owner of every project of the organization.
     Organization(OrganizationId),
-    /// One project.
+    /// One project of the organization only.
     Project(ProjectId),
 }
 
 /// A user's role somewhere.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Membership {
-    /// Who.
+    /// The user who holds the role.
     pub user_id: UserId,
-    /// Where.
+    /// The whole organization or one of its projects.
     pub scope: MembershipScope,
     /// With which role.
     pub role: Role,
-    /// Since when.
+    /// When the member was added (the role may have changed since).
     pub created_at: DateTime<Utc>,
 }
 

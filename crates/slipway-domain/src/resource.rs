@@ -21,7 +21,7 @@ pub enum ResourceKind {
 }
 
 impl ResourceKind {
-    /// Every kind.
+    /// Every kind: prompt, routing rule, provider.
     pub const ALL: [ResourceKind; 3] = [ResourceKind::Prompt, ResourceKind::RoutingRule, ResourceKind::Provider];
 
     /// The wire name: `prompt`, `routing_rule`, `provider`.
@@ -116,7 +116,7 @@ impl VersionNumber {
             .ok_or_else(|| ValidationError::new("version", "must be a positive integer"))
     }
 
-    /// The number.
+    /// The number, 1 for a resource's first version.
     pub const fn get(self) -> u32 {
         self.0
     }
@@ -177,7 +177,7 @@ impl fmt::Display for ContentHash {
 /// A resource: something environments point at, identified by kind and key.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Resource {
-    /// Identity.
+    /// Generated at creation; versions and pointers refer to it.
     pub id: ResourceId,
     /// The owning project.
     pub project_id: ProjectId,
@@ -192,7 +192,7 @@ pub struct Resource {
 /// One immutable version of a resource.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Version {
-    /// Identity.
+    /// Generated at creation; pointers and releases refer to it.
     pub id: VersionId,
     /// The resource it belongs to.
     pub resource_id: ResourceId,

@@ -94,6 +94,19 @@ impl EnvironmentSlug {
     ///
     /// # Errors
     /// The slug breaks the pattern, or is one of the reserved system slugs.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use slipway_domain::slug::EnvironmentSlug;
+    ///
+    /// assert_eq!(EnvironmentSlug::parse("canary-eu").unwrap().as_str(), "canary-eu");
+    /// // Only the system environments are called `prod` and `staging`…
+    /// assert!(EnvironmentSlug::parse("prod").is_err());
+    /// // …though looking them up by slug is fine.
+    /// assert!(EnvironmentSlug::parse_existing("prod").unwrap().is_reserved());
+    /// assert_eq!(EnvironmentSlug::parse("Prod").unwrap_err().field(), "slug");
+    /// ```
     pub fn parse(value: &str) -> Result<Self, ValidationError> {
         let slug = Self::parse_existing(value)?;
         if Self::RESERVED.contains(&value) {

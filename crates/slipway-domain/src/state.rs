@@ -34,7 +34,7 @@ pub struct ProjectState {
 /// The answer for one resource.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Resolved {
-    /// The resource.
+    /// The resource served (the pointer may be the gateway fallback's).
     pub resource_id: ResourceId,
     /// The version served.
     pub version_id: VersionId,

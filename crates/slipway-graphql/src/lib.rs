@@ -18,6 +18,10 @@
 //!   with depth, complexity and directive limits, are set by [`SchemaOptions`]; introspection
 //!   can be switched off.
 
+// Doc comments here become the published schema's descriptions (schema.graphql), so an
+// undocumented public item fails the build here, not only as a workspace warning.
+#![deny(missing_docs)]
+
 mod codes;
 mod context;
 mod error;

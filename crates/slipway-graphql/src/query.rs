@@ -91,19 +91,16 @@ impl QueryRoot {
         key: Option<String>,
     ) -> async_graphql::Result<Resolution> {
         let (service, caller) = use_case(ctx)?;
-        let (snapshot, slug) = service
+        let resolved = service
             .resolve_environment(caller, Some((&org, &project)), environment.as_deref())
             .await
             .gql(ctx)?;
-        let view = snapshot.environment(Some(&slug)).map_err(ServiceError::from).gql(ctx)?;
-        let scope = Scope::of(&org, &snapshot.project);
+        let view = &resolved.view;
+        let scope = Scope::of(&org, &resolved.snapshot.project);
         let (etag, entries) = match (kind, key) {
             (None, None) => (view.etag.to_string(), view.entries.values().cloned().collect()),
             (Some(kind), Some(key)) => {
-                let entry = snapshot
-                    .resource(Some(&slug), kind.into(), &key)
-                    .map_err(ServiceError::from)
-                    .gql(ctx)?;
+                let entry = view.resource(kind.into(), &key).map_err(ServiceError::from).gql(ctx)?;
                 (entry.etag.to_string(), vec![entry.clone()])
             }
             (None, Some(_)) => return Err(invalid("kind", "is required with key")).gql(ctx),

@@ -16,9 +16,7 @@ use futures_util::stream::unfold;
 use slipway_domain::environment::Environment as DomainEnvironment;
 use slipway_domain::release::Release as DomainRelease;
 use slipway_domain::{DeploymentId, EnvironmentId, ReleaseId};
-use slipway_service::{Ctx, Event, Service, ServiceError, ServiceResult};
-use tokio::sync::broadcast::Receiver;
-use tokio::sync::broadcast::error::RecvError;
+use slipway_service::{CallerEvent, CallerEvents, Event, Service, ServiceError, ServiceResult};
 
 use crate::context::{caller, request_id, service, use_case};
 use crate::error::{GqlResult, to_error};
@@ -82,11 +80,11 @@ impl ReleaseUpdate {
     }
 }
 
-/// What one subscription carries from event to event.
+/// What one subscription carries from event to event. The caller's expiry, re-checks and
+/// missed events are the service's ([`CallerEvents`]); this decides what to send.
 struct Listener {
-    receiver: Receiver<Event>,
+    events: CallerEvents,
     service: Service,
-    caller: Ctx,
     scope: Arc<Scope>,
     environment: Option<EnvironmentId>,
     request_id: String,
@@ -99,46 +97,25 @@ impl Listener {
     /// the subscription.
     async fn next_event(&mut self) -> Option<Result<Event, ServiceError>> {
         loop {
-            let received = match self.caller.expires_at {
-                Some(at) => {
-                    let now = std::time::SystemTime::now()
-                        .duration_since(std::time::UNIX_EPOCH)
-                        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
-                    let left = u64::try_from(at.timestamp().saturating_sub(now)).unwrap_or(0);
-                    tokio::select! {
-                        received = self.receiver.recv() => received,
-                        () = tokio::time::sleep(std::time::Duration::from_secs(left)) => {
-                            return Some(Err(ServiceError::Unauthenticated));
-                        }
-                    }
-                }
-                None => self.receiver.recv().await,
-            };
-            match received {
-                Ok(event) if event.project_id() == self.scope.id && event.revokes(&self.caller) => {
-                    // The caller may have lost access: end now rather than at the next change.
+            match self.events.next().await? {
+                Ok(CallerEvent::Project(event)) => return Some(Ok(event)),
+                // The caller may have lost access: end now rather than at the next change.
+                Ok(CallerEvent::AccessChanged) => {
                     if let Err(e) = self.recheck_access().await {
                         return Some(Err(e));
                     }
                 }
-                Ok(Event::AccessRevoked { .. }) => {}
-                Ok(event) if event.project_id() == self.scope.id => {
-                    return Some(self.service.recheck_caller(&self.caller).await.map(|()| event));
-                }
-                Ok(_) => {}
-                Err(RecvError::Lagged(missed)) => {
-                    tracing::warn!(missed, "a GraphQL subscriber fell behind and missed events");
-                }
-                Err(RecvError::Closed) => return None,
+                // The service logged it; what was missed is not replayed to subscribers.
+                Ok(CallerEvent::Lagged(_)) => {}
+                Err(e) => return Some(Err(e)),
             }
         }
     }
 
-    /// Whether the caller still has its key and may still view the project.
+    /// Whether the caller may still view the project (its credential was just re-checked).
     async fn recheck_access(&self) -> ServiceResult<()> {
-        self.service.recheck_caller(&self.caller).await?;
         self.service
-            .project(&self.caller, &self.scope.org, &self.scope.project)
+            .project(self.events.caller(), &self.scope.org, &self.scope.project)
             .await
             .map(|_| ())
     }
@@ -163,7 +140,7 @@ impl Listener {
         }
         let loaded = self
             .service
-            .environments(&self.caller, &self.scope.org, &self.scope.project)
+            .environments(self.events.caller(), &self.scope.org, &self.scope.project)
             .await;
         match loaded {
             // A deleted environment has nothing left to show.
@@ -183,7 +160,7 @@ impl Listener {
         id: ReleaseId,
         state: slipway_domain::release::ReleaseState,
     ) -> Option<ServiceResult<ReleaseUpdate>> {
-        match self.service.release(&self.caller, id).await {
+        match self.service.release(self.events.caller(), id).await {
             Ok(release) if self.wanted(release.environment_id()) => Some(Ok(ReleaseUpdate {
                 release,
                 state,
@@ -204,18 +181,17 @@ async fn listen(
     environment: Option<&str>,
 ) -> async_graphql::Result<Listener> {
     let service = service(ctx)?.clone();
-    let receiver = service.events().subscribe();
     let caller = caller(ctx)?.clone();
+    let subscribed = service.caller_events(caller.clone());
     let (p, _) = service.project(&caller, org, project).await.gql(ctx)?;
     let environment = match environment {
         None => None,
         Some(slug) => Some(service.environment(&caller, org, project, slug).await.gql(ctx)?.1.id),
     };
     Ok(Listener {
-        receiver,
+        events: subscribed.for_project(p.id),
         scope: Scope::of(org, &p),
         service,
-        caller,
         environment,
         request_id: request_id(ctx),
         done: false,

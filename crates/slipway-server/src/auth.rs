@@ -1,37 +1,25 @@
 //! Who is calling an HTTP endpoint: the `Authorization: Bearer …` header turned into the
 //! service's [`Ctx`] — a gateway API key (`slw_…`) or a verified JWT whose subject becomes a
-//! user — as axum extractors. Each verified caller is counted against its own rate budget, each
-//! failed authentication against its address's (see [`rate_limit`](crate::rate_limit)).
-
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError};
+//! user, both through the service's [`Sessions`] — as axum extractors. Each verified caller is
+//! counted against its own rate budget, each failed authentication against its address's (see
+//! [`rate_limit`](crate::rate_limit)).
 
 use axum::extract::{FromRef, FromRequestParts};
 use axum::http::StatusCode;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
-use slipway_auth::{BearerCredential, JwtVerifier, Principal, parse_authorization};
-use slipway_domain::User;
-use slipway_service::{Ctx, Service, ServiceError, ServiceResult};
+use slipway_auth::{JwtVerifier, parse_authorization};
+use slipway_service::{Ctx, Service, ServiceError, ServiceResult, SessionError, Sessions};
 
 use crate::error::ApiError;
 use crate::rate_limit::{ClientAddress, RateLimits};
 use crate::request_id::RequestId;
 
-/// What a cached user is found by: subject, name and email (a changed profile is a miss).
-type UserKey = (String, Option<String>, Option<String>);
-
-/// Entries kept by the user cache before it starts over.
-const USER_CACHE_LIMIT: usize = 10_000;
-
-/// Turns bearer credentials into callers. JWT users are remembered by subject, name and email
-/// so that a signed-in user's requests do not write to the database each time (the service
-/// upserts a user on first sight).
+/// Turns bearer credentials into callers through the service's [`Sessions`] (which verify JWTs
+/// and remember their users), counting each against the rate budgets.
 #[derive(Debug, Clone)]
 pub struct Authenticator {
-    service: Service,
-    verifier: Arc<JwtVerifier>,
-    users: Arc<Mutex<HashMap<UserKey, User>>>,
+    sessions: Sessions,
     limits: RateLimits,
 }
 
@@ -40,9 +28,7 @@ impl Authenticator {
     /// against `limits`.
     pub fn new(service: Service, verifier: JwtVerifier, limits: RateLimits) -> Self {
         Self {
-            service,
-            verifier: Arc::new(verifier),
-            users: Arc::default(),
+            sessions: Sessions::new(service, verifier),
             limits,
         }
     }
@@ -91,21 +77,17 @@ impl Authenticator {
 
     async fn verify(&self, header: &str, request: Option<&RequestId>) -> Result<Ctx, ApiError> {
         let server_id = request.map(|r| r.as_str().to_owned());
-        let ctx = match parse_authorization(header) {
-            None => {
-                return Err(ApiError::unauthenticated(
-                    "the Authorization header must be `Bearer <token>` or `Bearer slw_<API key>`",
-                ));
+        let Some(credential) = parse_authorization(header) else {
+            return Err(ApiError::unauthenticated(
+                "the Authorization header must be `Bearer <token>` or `Bearer slw_<API key>`",
+            ));
+        };
+        let ctx = match self.sessions.caller(credential, server_id).await {
+            Ok(ctx) => ctx,
+            Err(SessionError::InvalidToken(reason)) => {
+                return Err(ApiError::unauthenticated(format!("invalid token: {reason}")));
             }
-            Some(BearerCredential::ApiKey(key)) => self.service.authenticate_api_key(key, server_id).await?,
-            Some(BearerCredential::Jwt(token)) => {
-                let (principal, expires_at) = self.verifier.verify_session(token).map_err(|e| {
-                    tracing::debug!(reason = %e, "JWT rejected");
-                    ApiError::unauthenticated(format!("invalid token: {e}"))
-                })?;
-                let user = self.user(principal).await?;
-                Ctx::user(user, server_id).expiring_at(expires_at)
-            }
+            Err(SessionError::Service(e)) => return Err(e.into()),
         };
         Ok(ctx.with_caller_request_id(caller_id(request)))
     }
@@ -134,35 +116,10 @@ impl Authenticator {
 
     async fn verify_token(&self, token: &str, request: Option<&RequestId>) -> ServiceResult<Ctx> {
         let server_id = request.map(|r| r.as_str().to_owned());
-        let ctx = match parse_authorization(&format!("Bearer {token}")) {
-            None => return Err(ServiceError::Unauthenticated),
-            Some(BearerCredential::ApiKey(key)) => self.service.authenticate_api_key(key, server_id).await?,
-            Some(BearerCredential::Jwt(token)) => {
-                let (principal, expires_at) = self.verifier.verify_session(token).map_err(|e| {
-                    tracing::debug!(reason = %e, "JWT rejected");
-                    ServiceError::Unauthenticated
-                })?;
-                Ctx::user(self.user(principal).await?, server_id).expiring_at(expires_at)
-            }
-        };
+        let header = format!("Bearer {token}");
+        let credential = parse_authorization(&header).ok_or(ServiceError::Unauthenticated)?;
+        let ctx = self.sessions.caller(credential, server_id).await?;
         Ok(ctx.with_caller_request_id(caller_id(request)))
-    }
-
-    async fn user(&self, principal: Principal) -> ServiceResult<User> {
-        let key: UserKey = (principal.subject, principal.name, principal.email);
-        if let Some(user) = self.users.lock().unwrap_or_else(PoisonError::into_inner).get(&key) {
-            return Ok(user.clone());
-        }
-        let user = self
-            .service
-            .user_for_subject(&key.0, key.1.as_deref(), key.2.as_deref())
-            .await?;
-        let mut users = self.users.lock().unwrap_or_else(PoisonError::into_inner);
-        if users.len() >= USER_CACHE_LIMIT {
-            users.clear();
-        }
-        users.insert(key, user.clone());
-        Ok(user)
     }
 
     /// The caller of the request described by `parts` (its address from the connection).

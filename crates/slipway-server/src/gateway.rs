@@ -111,11 +111,11 @@ pub async fn config(
     query: Result<Query<GatewayQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
     let query = GatewayQuery::from_result(query)?;
-    let (snapshot, slug) = state
+    let resolved = state
         .service
         .resolve_environment(&ctx, query.project()?, query.environment.as_deref())
         .await?;
-    let view = snapshot.environment(Some(&slug)).map_err(ServiceError::from)?;
+    let view = &resolved.view;
     Ok(conditional(&state, &headers, &view.body, &view.etag))
 }
 

@@ -10,10 +10,7 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use futures_util::stream::{self, Stream, StreamExt};
-use slipway_domain::ProjectId;
-use slipway_service::{Ctx, Event, ServiceError};
-use tokio::sync::broadcast::Receiver;
-use tokio::sync::broadcast::error::RecvError;
+use slipway_service::{CallerEvent, CallerEvents, Event, ServiceError};
 
 use crate::auth::Authenticated;
 use crate::error::ApiError;
@@ -27,15 +24,14 @@ fn config_event(body: &str, etag: &str) -> SseEvent {
     SseEvent::default().event("config").id(etag).data(body)
 }
 
-/// What the stream needs between two events.
+/// What the stream needs between two events. The caller's expiry, re-checks and missed events
+/// are the service's ([`CallerEvents`]); this decides what to send.
 struct Watcher {
     state: AppState,
-    ctx: Ctx,
     project: Option<(String, String)>,
     environment: Option<String>,
-    project_id: ProjectId,
     last_etag: Arc<str>,
-    events: Receiver<Event>,
+    events: CallerEvents,
     shutdown: ShutdownSignal,
     _guard: WatchGuard,
     done: bool,
@@ -44,15 +40,13 @@ struct Watcher {
 impl Watcher {
     /// Resolves the watched environment again: `Some((body, etag))` when it serves something new.
     async fn current(&self) -> Result<Option<(Arc<str>, Arc<str>)>, ServiceError> {
-        // A key revoked while the stream is open gets nothing more.
-        self.state.service.recheck_caller(&self.ctx).await?;
         let project = self.project.as_ref().map(|(o, p)| (o.as_str(), p.as_str()));
-        let (snapshot, slug) = self
+        let resolved = self
             .state
             .service
-            .resolve_environment(&self.ctx, project, self.environment.as_deref())
+            .resolve_environment(self.events.caller(), project, self.environment.as_deref())
             .await?;
-        let view = snapshot.environment(Some(&slug))?;
+        let view = &resolved.view;
         Ok((view.etag != self.last_etag).then(|| (Arc::clone(&view.body), Arc::clone(&view.etag))))
     }
 
@@ -62,33 +56,25 @@ impl Watcher {
             return None;
         }
         loop {
-            let expiry = self.ctx.expires_at;
-            let expired = async move {
-                match expiry {
-                    Some(at) => {
-                        let left = (at - chrono::Utc::now()).to_std().unwrap_or_default();
-                        tokio::time::sleep(left).await;
-                    }
-                    None => std::future::pending::<()>().await,
-                }
-            };
-            let changed = tokio::select! {
+            let received = tokio::select! {
                 () = self.shutdown.wait() => return None,
-                // The token that opened the stream expired: say so, then stop.
-                () = expired => {
-                    let api = ApiError::from(ServiceError::Unauthenticated);
+                received = self.events.next() => received?,
+            };
+            let changed = match received {
+                Ok(CallerEvent::Project(Event::ServingChanged { .. })) => true,
+                Ok(CallerEvent::Project(_)) => false,
+                // The caller may have lost access: look again (which ends the stream then).
+                Ok(CallerEvent::AccessChanged) => true,
+                // Missed events may have changed anything: look again.
+                Ok(CallerEvent::Lagged(_)) => true,
+                // The token that opened the stream expired or its key was revoked: say so, then
+                // stop.
+                Err(error) => {
+                    let api = ApiError::from(error);
                     let event = SseEvent::default().event("error").data(api.body().to_string());
                     self.done = true;
                     return Some((event, self));
                 }
-                received = self.events.recv() => match received {
-                    Ok(Event::ServingChanged { project_id, .. }) => project_id == self.project_id,
-                    // The caller may have lost access: look again (which ends the stream then).
-                    Ok(event) => event.project_id() == self.project_id && event.revokes(&self.ctx),
-                    // Missed events may have changed anything: look again.
-                    Err(RecvError::Lagged(_)) => true,
-                    Err(RecvError::Closed) => return None,
-                },
             };
             if !changed {
                 continue;
@@ -124,8 +110,8 @@ pub async fn watch(
     let query = GatewayQuery::from_result(query)?;
     let project = query.project()?.map(|(o, p)| (o.to_owned(), p.to_owned()));
     // Subscribe before reading the current answer, so that no change slips in between.
-    let events = state.service.events().subscribe();
-    let (snapshot, slug) = state
+    let events = state.service.caller_events(ctx.clone());
+    let resolved = state
         .service
         .resolve_environment(
             &ctx,
@@ -133,16 +119,14 @@ pub async fn watch(
             query.environment.as_deref(),
         )
         .await?;
-    let view = snapshot.environment(Some(&slug)).map_err(ServiceError::from)?;
+    let view = &resolved.view;
     let first = config_event(&view.body, &view.etag);
     let keepalive = KeepAlive::new().interval(state.keepalive).text("keep-alive");
     let watcher = Watcher {
-        ctx,
         project,
         environment: query.environment,
-        project_id: snapshot.project.id,
         last_etag: Arc::clone(&view.etag),
-        events,
+        events: events.for_project(resolved.snapshot.project.id),
         shutdown: state.shutdown.signal(),
         _guard: state.metrics.watch_opened(),
         state,

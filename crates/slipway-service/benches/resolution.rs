@@ -85,11 +85,11 @@ async fn main() {
     let n = 200_000;
     let start = Instant::now();
     for _ in 0..n {
-        let (snapshot, slug) = service
+        let resolved = service
             .resolve_environment(&gateway, None, Some("staging"))
             .await
             .unwrap();
-        std::hint::black_box(&snapshot.environment(Some(&slug)).unwrap().body);
+        std::hint::black_box(&resolved.view.body);
     }
     report("resolve environment (whole config, API key)", n, start.elapsed());
 

@@ -12,6 +12,7 @@ pub mod api_keys;
 pub mod audit;
 pub mod background;
 mod cache;
+pub mod caller_events;
 pub mod clock;
 mod context;
 mod credentials;
@@ -27,6 +28,7 @@ pub mod releases;
 pub mod resolution;
 pub mod resources;
 mod revocation;
+pub mod sessions;
 pub mod snapshot;
 mod writers;
 
@@ -39,12 +41,14 @@ use slipway_domain::audit::AuditEntry;
 use slipway_store::{Commit, Committed, Store, Write};
 use uuid::Uuid;
 
+pub use caller_events::{CallerEvent, CallerEvents};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use context::{Caller, Ctx};
 pub use credentials::{CredentialInfo, ReencryptReport};
 pub use error::{ConflictKind, Missing, ServiceError, ServiceResult};
 pub use events::{Event, Events, Revoked};
 pub use ports::Outbound;
+pub use sessions::{SessionError, Sessions};
 /// Pagination types of the lists the service returns.
 pub use slipway_store::{Page, PageRequest};
 

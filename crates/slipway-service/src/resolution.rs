@@ -8,7 +8,7 @@ use slipway_domain::{Permission, ProjectId};
 use tracing::instrument;
 
 use crate::Missing;
-use crate::snapshot::{EnvironmentView, LookupError, ResolvedEntry, Snapshot};
+use crate::snapshot::{EnvironmentView, LookupError, ResolvedEntry, ResolvedEnvironment, Snapshot};
 use crate::{Caller, Ctx, Event, Service, ServiceError, ServiceResult};
 
 impl From<LookupError> for ServiceError {
@@ -136,13 +136,12 @@ impl Service {
         ctx: &Ctx,
         project: Option<(&str, &str)>,
         environment: Option<&str>,
-    ) -> ServiceResult<(Arc<Snapshot>, String)> {
+    ) -> ServiceResult<ResolvedEnvironment> {
         let project = self.resolution_project(ctx, project).await?;
         let snapshot = self.snapshot(project).await?;
-        let view = snapshot.environment(environment)?;
-        Self::check_key_environment(ctx, view)?;
-        let slug = view.environment.slug.as_str().to_owned();
-        Ok((snapshot, slug))
+        let view = Arc::clone(snapshot.environment(environment)?);
+        Self::check_key_environment(ctx, &view)?;
+        Ok(ResolvedEnvironment { snapshot, view })
     }
 
     /// One resource as `environment` serves it, falling back to the gateway fallback.
@@ -158,7 +157,7 @@ impl Service {
         kind: ResourceKind,
         key: &str,
     ) -> ServiceResult<ResolvedEntry> {
-        let (snapshot, slug) = self.resolve_environment(ctx, project, environment).await?;
-        Ok(snapshot.resource(Some(&slug), kind, key)?.clone())
+        let resolved = self.resolve_environment(ctx, project, environment).await?;
+        Ok(resolved.view.resource(kind, key)?.clone())
     }
 }

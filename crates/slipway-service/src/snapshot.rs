@@ -42,6 +42,31 @@ pub struct EnvironmentView {
     pub etag: Arc<str>,
 }
 
+impl EnvironmentView {
+    /// One resource as this environment serves it (its own pointer, or the gateway fallback's).
+    ///
+    /// # Errors
+    /// Nothing served for the resource, here or in the gateway fallback.
+    pub fn resource(&self, kind: ResourceKind, key: &str) -> Result<&ResolvedEntry, LookupError> {
+        self.entries
+            .get(&(kind, key.to_owned()))
+            .ok_or_else(|| LookupError::NotDeployed {
+                kind,
+                key: key.to_owned(),
+            })
+    }
+}
+
+/// What [`Service::resolve_environment`](crate::Service::resolve_environment) found: the view
+/// of the environment it resolved and the snapshot (project, revision) that view belongs to.
+#[derive(Debug, Clone)]
+pub struct ResolvedEnvironment {
+    /// The project's snapshot the view was taken from.
+    pub snapshot: Arc<Snapshot>,
+    /// What the resolved environment serves.
+    pub view: Arc<EnvironmentView>,
+}
+
 /// Everything a project serves, at one serving revision.
 #[derive(Debug, Clone)]
 pub struct Snapshot {
@@ -51,7 +76,7 @@ pub struct Snapshot {
     pub revision: i64,
     /// Environments and pointers.
     pub state: ProjectState,
-    views: HashMap<String, EnvironmentView>,
+    views: HashMap<String, Arc<EnvironmentView>>,
     fallback_slug: String,
 }
 
@@ -158,7 +183,7 @@ impl Snapshot {
                 etag: etag_of(&body),
                 body,
             };
-            views.insert(environment.slug.as_str().to_owned(), view);
+            views.insert(environment.slug.as_str().to_owned(), Arc::new(view));
         }
         Ok(Self {
             project,
@@ -173,7 +198,7 @@ impl Snapshot {
     ///
     /// # Errors
     /// An unknown slug: never a silent fallback.
-    pub fn environment(&self, slug: Option<&str>) -> Result<&EnvironmentView, LookupError> {
+    pub fn environment(&self, slug: Option<&str>) -> Result<&Arc<EnvironmentView>, LookupError> {
         let slug = slug.unwrap_or(&self.fallback_slug);
         self.views
             .get(slug)
@@ -185,17 +210,11 @@ impl Snapshot {
     /// # Errors
     /// Unknown environment, or nothing served for the resource.
     pub fn resource(&self, slug: Option<&str>, kind: ResourceKind, key: &str) -> Result<&ResolvedEntry, LookupError> {
-        let view = self.environment(slug)?;
-        view.entries
-            .get(&(kind, key.to_owned()))
-            .ok_or_else(|| LookupError::NotDeployed {
-                kind,
-                key: key.to_owned(),
-            })
+        self.environment(slug)?.resource(kind, key)
     }
 
     /// Every environment's view.
     pub fn views(&self) -> impl Iterator<Item = &EnvironmentView> {
-        self.views.values()
+        self.views.values().map(|view| &**view)
     }
 }

@@ -4,12 +4,12 @@
 use std::fmt;
 use std::time::Duration;
 
-use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
     ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, IsolationLevel, SqliteTransactionMode,
     TransactionOptions, TransactionTrait,
 };
+use slipway_migrations::{Migrator, MigratorTrait};
 use tracing::instrument;
 
 use crate::error::StoreError;

@@ -22,6 +22,7 @@ mod listen;
 mod notice;
 mod page;
 mod reads;
+#[cfg(feature = "testing")]
 pub mod testing;
 
 pub use commit::{Commit, Committed, Write};
@@ -32,6 +33,3 @@ pub use page::{Page, PageRequest};
 pub use reads::project::SnapshotData;
 pub use reads::release::ReleaseFilter;
 pub use reads::resource::StoredCredential;
-
-/// The migrations this store runs on connect (re-exported for the `slipway migrate` command).
-pub use migration::{Migrator, MigratorTrait};

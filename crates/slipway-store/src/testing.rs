@@ -24,6 +24,37 @@ pub fn database_url(url: &str, name: &str) -> String {
     out
 }
 
+/// The environment variable naming the PostgreSQL server test suites create databases on.
+pub const POSTGRES_URL_VAR: &str = "SLIPWAY_TEST_DATABASE_URL";
+
+/// The PostgreSQL server URL test suites create their databases on ([`POSTGRES_URL_VAR`]), or
+/// `None` when it is unset or empty, so a developer's run skips the PostgreSQL variants.
+///
+/// # Panics
+/// When the variable is unset and `CI` is set: a CI run must run the PostgreSQL variants, not
+/// pass by skipping them.
+#[allow(
+    clippy::panic,
+    reason = "test tooling: a CI run without its database must fail loudly"
+)]
+pub fn postgres_admin_url() -> Option<String> {
+    postgres_admin_url_from(
+        std::env::var(POSTGRES_URL_VAR).ok(),
+        std::env::var_os("CI").is_some_and(|v| !v.is_empty()),
+    )
+    .unwrap_or_else(|message| panic!("{message}"))
+}
+
+fn postgres_admin_url_from(url: Option<String>, ci: bool) -> Result<Option<String>, String> {
+    match url.filter(|u| !u.is_empty()) {
+        Some(url) => Ok(Some(url)),
+        None if ci => Err(format!(
+            "CI is set but {POSTGRES_URL_VAR} is not: the PostgreSQL variants would be skipped"
+        )),
+        None => Ok(None),
+    }
+}
+
 fn check_name(name: &str) -> Result<(), StoreError> {
     if !name.is_empty()
         && name
@@ -98,5 +129,20 @@ mod tests {
             "postgres://u@h/x?sslmode=disable"
         );
         assert_eq!(database_url("postgres://h", "x"), "postgres://h/x");
+    }
+
+    #[test]
+    fn a_ci_run_without_a_database_url_is_refused() {
+        assert!(postgres_admin_url_from(None, true).is_err());
+        assert!(postgres_admin_url_from(Some(String::new()), true).is_err());
+    }
+
+    #[test]
+    fn a_local_run_without_a_database_url_skips_and_a_set_url_is_used() {
+        assert_eq!(postgres_admin_url_from(None, false), Ok(None));
+        assert_eq!(
+            postgres_admin_url_from(Some("postgres://h/x".into()), true),
+            Ok(Some("postgres://h/x".into()))
+        );
     }
 }

@@ -58,7 +58,7 @@ impl Actor {
 /// What happened, before it is chained.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AuditEntry {
-    /// Who.
+    /// Who made the change (a user, an API key or the system).
     pub actor: Actor,
     /// What, as `noun.verb` (`release.approve`, `environment.create`, …).
     pub action: String,
@@ -80,13 +80,13 @@ pub struct AuditEntry {
 /// One chained event as stored.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AuditEvent {
-    /// Identity.
+    /// Generated when the event is appended; the chain order is `sequence`, not this.
     pub id: AuditEventId,
     /// The chain: a project's or an organization's id.
     pub chain_id: Uuid,
     /// 1, 2, … per chain.
     pub sequence: u64,
-    /// What happened.
+    /// The change itself: actor, action, target, before/after and request ids.
     pub entry: AuditEntry,
     /// When (microsecond precision, as both databases store it).
     pub at: DateTime<Utc>,

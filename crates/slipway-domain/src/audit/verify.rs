@@ -42,7 +42,7 @@ pub enum ChainBreak {
     /// An event does not verify (the first one that does not).
     #[error("broken at event #{sequence} ({event_id}): {problem}")]
     Event {
-        /// The event.
+        /// The first event whose stored hash does not match its content or predecessor.
         event_id: AuditEventId,
         /// Its sequence number.
         sequence: u64,

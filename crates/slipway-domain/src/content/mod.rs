@@ -56,6 +56,27 @@ impl Content {
     /// # Errors
     /// A [`ValidationError`] whose field is a path inside `content` (such as
     /// `content.messages[0].content`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use serde_json::json;
+    /// use slipway_domain::ResourceKind;
+    /// use slipway_domain::content::Content;
+    ///
+    /// let a = json!({"model": "gpt-4o", "messages": [{"role": "system", "content": "Hi"}]});
+    /// let b = json!({"messages": [{"content": "Hi", "role": "system"}], "model": "gpt-4o"});
+    /// let a = Content::parse(ResourceKind::Prompt, a).unwrap();
+    /// let b = Content::parse(ResourceKind::Prompt, b).unwrap();
+    /// // Key order is not content: both hash alike, so the second would be no new version.
+    /// assert_eq!(a.hash(), b.hash());
+    /// assert_eq!(a.canonical_json(), b.canonical_json());
+    ///
+    /// // A refusal names where in the content it is.
+    /// let bad = json!({"model": "gpt-4o", "messages": [{"role": "robot", "content": "Hi"}]});
+    /// let refused = Content::parse(ResourceKind::Prompt, bad).unwrap_err();
+    /// assert!(refused.field().starts_with("content"), "{}", refused.field());
+    /// ```
     pub fn parse(kind: ResourceKind, value: Value) -> Result<Self, ValidationError> {
         let value = nesting::check_depth(value)?;
         if !value.is_object() {

@@ -24,7 +24,7 @@ pub enum MessageRole {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PromptMessage {
-    /// Who speaks.
+    /// Whose turn the message is (system, user or assistant).
     pub role: MessageRole,
     /// The template, with `{{variable}}` placeholders.
     pub content: String,
@@ -62,7 +62,7 @@ pub struct PromptContent {
     pub model: String,
     /// The message templates, in order.
     pub messages: Vec<PromptMessage>,
-    /// Sampling parameters.
+    /// Sampling parameters sent with the request (temperature, max_tokens, …); absent: none.
     #[serde(default)]
     pub parameters: PromptParameters,
     /// The variables the templates may use; every `{{name}}` must be declared here.

@@ -13,7 +13,7 @@ use crate::{CredentialId, ValidationError};
 pub enum ProviderKind {
     /// OpenAI.
     Openai,
-    /// Anthropic.
+    /// Anthropic's Messages API.
     Anthropic,
     /// Azure OpenAI Service.
     AzureOpenai,

@@ -17,28 +17,28 @@ pub enum MatchCondition {
     Eq {
         /// Request attribute, such as `metadata.tier` or `user.country`.
         field: String,
-        /// Expected value.
+        /// The value the attribute must equal.
         value: String,
     },
     /// The request attribute differs from `value`.
     Neq {
-        /// Request attribute.
+        /// The request attribute compared (for example `metadata.tier`).
         field: String,
         /// Value it must not have.
         value: String,
     },
     /// The request attribute is one of `values`.
     In {
-        /// Request attribute.
+        /// The request attribute compared (for example `metadata.tier`).
         field: String,
         /// Accepted values (1 to 100).
         values: Vec<String>,
     },
     /// The request attribute starts with `value`.
     Prefix {
-        /// Request attribute.
+        /// The request attribute compared (for example `metadata.tier`).
         field: String,
-        /// Required prefix.
+        /// The text the attribute must start with.
         value: String,
     },
 }

@@ -13,6 +13,8 @@ use slipway_store::{ConnectOptions, Store};
 pub struct Harness {
     pub service: Service,
     pub schema: AppSchema,
+    /// The service's clock (expiry of long-lived connections, policies, the background tick).
+    pub clock: Arc<ManualClock>,
     _dir: tempfile::TempDir,
 }
 
@@ -37,11 +39,12 @@ impl Harness {
         .unwrap();
         let start = Utc.with_ymd_and_hms(2026, 11, 22, 9, 0, 0).single().unwrap();
         let clock = Arc::new(ManualClock::new(start));
-        let service = Service::new(store, clock, CredentialKeyring::generate());
+        let service = Service::new(store, clock.clone(), CredentialKeyring::generate());
         let schema = build_schema(service.clone(), options);
         Self {
             service,
             schema,
+            clock,
             _dir: dir,
         }
     }

@@ -123,9 +123,12 @@ async fn environment_changes_are_filtered_by_environment() {
 async fn a_subscription_ends_when_its_token_expires() {
     let h = Harness::start().await;
     let (_, _, dave) = h.acme().await;
-    let soon = chrono::Utc::now() + chrono::Duration::seconds(1);
+    // Expiry is judged by the service's clock, not the wall clock.
+    let soon = slipway_service::Clock::now(&*h.clock) + chrono::Duration::seconds(1);
     let dave = dave.expiring_at(soon);
     let mut stream = h.schema.execute_stream(h.request(Some(&dave), SUBSCRIBE, json!({})));
+    assert!(stream.next().now_or_never().is_none(), "not before the expiry");
+    h.clock.advance(chrono::Duration::seconds(2));
     let ended = tokio::time::timeout(Duration::from_secs(10), stream.next())
         .await
         .expect("the subscription reacts to the expiry")

@@ -111,11 +111,13 @@ pub async fn prompt_chat(
         .ok_or_else(|| ApiError::not_found("no such endpoint"))?;
     let query = GatewayQuery::from_result(query)?;
     let asked = environment(&query, &headers)?;
-    let (snapshot, slug) = state
+    let resolved = state
         .service
         .resolve_environment(&ctx, query.project()?, asked.as_deref())
         .await?;
-    let view = snapshot.environment(Some(&slug)).map_err(ServiceError::from)?;
+    let snapshot = &*resolved.snapshot;
+    let view = &*resolved.view;
+    let slug = view.environment.slug.as_str().to_owned();
     let body: body::PromptChatBody = body::parse(&bytes)?;
     let entry = snapshot
         .resource(Some(&slug), ResourceKind::Prompt, key)
@@ -136,7 +138,7 @@ pub async fn prompt_chat(
     };
     let plan = match &prompt.routing_rule {
         Some(rule) => {
-            let (plan, label) = plan_through_rule(&snapshot, &slug, rule, &attrs)?;
+            let (plan, label) = plan_through_rule(snapshot, &slug, rule, &attrs)?;
             served.routing_rule = Some(label);
             plan
         }
@@ -173,11 +175,13 @@ pub async fn completions(
 ) -> Result<Response, ApiError> {
     let query = GatewayQuery::from_result(query)?;
     let asked = environment(&query, &headers)?;
-    let (snapshot, slug) = state
+    let resolved = state
         .service
         .resolve_environment(&ctx, query.project()?, asked.as_deref())
         .await?;
-    let view = snapshot.environment(Some(&slug)).map_err(ServiceError::from)?;
+    let snapshot = &*resolved.snapshot;
+    let view = &*resolved.view;
+    let slug = view.environment.slug.as_str().to_owned();
     let body: body::CompletionsBody = body::parse(&bytes)?;
     if body.messages.is_empty() {
         return Err(ApiError::validation("messages", "must hold at least one message"));
@@ -195,7 +199,7 @@ pub async fn completions(
     let plan = if let Ok(entry) = snapshot.resource(Some(&slug), ResourceKind::RoutingRule, &body.model) {
         served.served_from = entry.served_from.slug.as_str().to_owned();
         served.fell_back = entry.fell_back;
-        let (plan, label) = plan_through_rule(&snapshot, &slug, &body.model, &attrs)?;
+        let (plan, label) = plan_through_rule(snapshot, &slug, &body.model, &attrs)?;
         served.routing_rule = Some(label);
         plan
     } else if let Some((provider, model)) = direct_target(view, &body.model) {

@@ -39,9 +39,7 @@ impl Harness {
                 (url, Some(dir), None)
             }
             Backend::Postgres => {
-                let base = std::env::var("SLIPWAY_TEST_DATABASE_URL")
-                    .ok()
-                    .filter(|u| !u.is_empty())?;
+                let base = slipway_store::testing::postgres_admin_url()?;
                 let name = format!("slipway_service_{}", uuid::Uuid::new_v4().simple());
                 slipway_store::testing::create_database(&base, &name).await.unwrap();
                 let url = slipway_store::testing::database_url(&base, &name);

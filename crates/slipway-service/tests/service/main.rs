@@ -10,5 +10,7 @@
 mod harness;
 mod races;
 mod rules;
+mod sessions;
 mod snapshot_property;
 mod story;
+mod streams;

@@ -463,20 +463,19 @@ both_backends!(
             .await
             .unwrap();
         assert_eq!(release.changes().len(), 3, "one release moves all three");
-        let (snapshot, _) = s
+        let resolved = s
             .resolve_environment(&alice, Some(("acme", "chat")), Some("prod"))
             .await
             .unwrap();
-        assert!(
-            snapshot.environment(Some("prod")).unwrap().entries.is_empty(),
-            "nothing moves before approval"
-        );
+        assert_eq!(resolved.view.environment.slug.as_str(), "prod");
+        assert!(resolved.view.entries.is_empty(), "nothing moves before approval");
         s.act_on_release(&bob, release.id(), Action::Approve).await.unwrap();
-        let (snapshot, _) = s
+        let resolved = s
             .resolve_environment(&alice, Some(("acme", "chat")), Some("prod"))
             .await
             .unwrap();
-        let prod = snapshot.environment(Some("prod")).unwrap();
+        let prod = &resolved.view;
+        assert_eq!(prod.environment.slug.as_str(), "prod");
         assert_eq!(prod.entries.len(), 3);
         assert!(prod.entries.values().all(|e| !e.fell_back));
         assert!(

@@ -1,9 +1,9 @@
 //! The schema itself: migrations up, down and up again, and the invariants the database enforces
 //! even when the store is bypassed.
 
-use migration::sea_orm_migration::SchemaManager;
-use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement, Value};
+use slipway_migrations::sea_orm_migration::SchemaManager;
+use slipway_migrations::{Migrator, MigratorTrait};
 
 use crate::contract;
 use crate::fixtures::{prompt_with_versions, world};

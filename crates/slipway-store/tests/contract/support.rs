@@ -5,9 +5,6 @@
 use sea_orm::{Database, DatabaseConnection};
 use slipway_store::{ConnectOptions, Store};
 
-/// The variable naming a PostgreSQL server the suite may create databases on.
-pub const PG_ENV: &str = "SLIPWAY_TEST_DATABASE_URL";
-
 enum Cleanup {
     Sqlite(#[allow(dead_code)] tempfile::TempDir),
     Postgres { admin_url: String, name: String },
@@ -64,7 +61,7 @@ pub async fn sqlite() -> TestDb {
 
 /// A fresh PostgreSQL database, or `None` when the suite has no server to use.
 pub async fn postgres() -> Option<TestDb> {
-    let admin_url = std::env::var(PG_ENV).ok().filter(|u| !u.is_empty())?;
+    let admin_url = slipway_store::testing::postgres_admin_url()?;
     let name = format!("slipway_test_{}", uuid::Uuid::new_v4().simple());
     slipway_store::testing::create_database(&admin_url, &name)
         .await
@@ -88,7 +85,7 @@ pub async fn postgres() -> Option<TestDb> {
 
 /// Declares a contract test, written once as `async fn $name(db: &TestDb)`, for both backends:
 /// `$name::sqlite` always runs; `$name::postgres` runs when `SLIPWAY_TEST_DATABASE_URL` is set
-/// and otherwise returns early with a notice.
+/// and otherwise returns early with a notice (or fails, when `CI` is set).
 #[macro_export]
 macro_rules! contract {
     ($($name:ident),* $(,)?) => {$(
@@ -103,7 +100,7 @@ macro_rules! contract {
             #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
             async fn postgres() {
                 let Some(db) = $crate::support::postgres().await else {
-                    eprintln!("skipped: {} is not set", $crate::support::PG_ENV);
+                    eprintln!("skipped: {} is not set", slipway_store::testing::POSTGRES_URL_VAR);
                     return;
                 };
                 super::$name(&db).await;

@@ -24,3 +24,4 @@ mod sse;
 mod subscriptions;
 mod tour;
 mod watch;
+mod watch_resume;

@@ -15,6 +15,7 @@ mod helpers;
 mod hostile;
 mod instances;
 mod media_types;
+mod openapi;
 mod process;
 mod races;
 mod rate_limit;

@@ -1,4 +1,4 @@
-//! `ci`, `test`, `schema` and `bench`: thin wrappers over cargo commands.
+//! `ci`, `test`, `schema`, `openapi` and `bench`: thin wrappers over cargo commands.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -50,6 +50,7 @@ pub fn ci() -> Result<()> {
         ],
     )?;
     schema(true)?;
+    openapi(true)?;
     test()
 }
 
@@ -94,6 +95,32 @@ pub fn schema(check: bool) -> Result<()> {
         eprintln!("xtask: schema.graphql is up to date");
     } else {
         std::fs::write(&path, sdl).with_context(|| format!("could not write {}", path.display()))?;
+        eprintln!("xtask: wrote {}", path.display());
+    }
+    Ok(())
+}
+
+/// Writes `openapi.json` from `slipway openapi` (or, with `check`, fails when the committed file
+/// differs).
+pub fn openapi(check: bool) -> Result<()> {
+    let path = root().join("openapi.json");
+    let output = Command::new("cargo")
+        .args(["run", "--quiet", "--locked", "-p", "slipway-server", "--", "openapi"])
+        .current_dir(root())
+        .output()
+        .context("could not run `slipway openapi`")?;
+    if !output.status.success() {
+        bail!("`slipway openapi` failed: {}", String::from_utf8_lossy(&output.stderr));
+    }
+    let document = String::from_utf8(output.stdout).context("the OpenAPI document is not UTF-8")?;
+    if check {
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        if committed != document {
+            bail!("openapi.json is out of date: run `cargo xtask openapi` and commit the result");
+        }
+        eprintln!("xtask: openapi.json is up to date");
+    } else {
+        std::fs::write(&path, document).with_context(|| format!("could not write {}", path.display()))?;
         eprintln!("xtask: wrote {}", path.display());
     }
     Ok(())

@@ -1,4 +1,4 @@
-//! Developer tasks: `cargo xtask ci | test | layering | schema | bench | fuzz`.
+//! Developer tasks: `cargo xtask ci | test | layering | schema | openapi | bench | fuzz`.
 //!
 //! Kept deliberately small: it shells out to cargo and reads what cargo prints.
 
@@ -16,6 +16,7 @@ fn usage() -> ExitCode {
          test       the test suites (SQLite always; PostgreSQL too when SLIPWAY_TEST_DATABASE_URL is set)\n  \
          layering   fail if a crate depends on what its layer must not use\n  \
          schema     rewrite schema.graphql from the code\n  \
+         openapi    rewrite openapi.json (the REST endpoints' OpenAPI description) from the code\n  \
          bench      run the benchmarks and print their numbers\n  \
          fuzz       the domain's fuzz properties at length: fuzz [--cases N (20000)] [FILTER]"
     );
@@ -29,6 +30,7 @@ fn main() -> ExitCode {
         Some("test") => ci::test(),
         Some("layering") => layering::check(),
         Some("schema") => ci::schema(false),
+        Some("openapi") => ci::openapi(false),
         Some("bench") => ci::bench(),
         Some("fuzz") => fuzz::fuzz(&std::env::args().skip(2).collect::<Vec<_>>()),
         _ => return usage(),

@@ -23,6 +23,7 @@ pub mod health;
 pub mod listener;
 pub mod media;
 pub mod metrics;
+pub mod openapi;
 pub mod rate_limit;
 pub mod request_id;
 pub mod server;

@@ -27,6 +27,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         print!("{}", slipway_graphql::sdl());
         return Ok(ExitCode::SUCCESS);
     }
+    if let Command::Openapi = cli.command {
+        print!("{}", slipway_server::openapi::document_text());
+        return Ok(ExitCode::SUCCESS);
+    }
     let credential_key = std::env::var(CREDENTIAL_KEY_ENV)
         .ok()
         .filter(|v| !v.is_empty())
@@ -35,7 +39,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     telemetry::init(&settings.log_filter, settings.log_format);
     match cli.command {
         // Answered before the settings were read.
-        Command::Schema => {}
+        Command::Schema | Command::Openapi => {}
         Command::Serve => {
             commands::serve(settings).await.context("serve failed")?;
         }

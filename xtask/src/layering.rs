@@ -35,6 +35,8 @@ const OUR_CRATES: &[(&str, &[&str])] = &[
     ("slipway-store", &["slipway-domain", "slipway-migrations"]),
     ("slipway-service", &["slipway-domain", "slipway-auth", "slipway-store"]),
     ("slipway-graphql", &["slipway-domain", "slipway-service"]),
+    // The client library for applications: the domain's typed content, no server crate.
+    ("slipway-client", &["slipway-domain"]),
 ];
 
 fn tree(package: &str, depth: Option<u32>) -> Result<Vec<String>> {

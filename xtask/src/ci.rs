@@ -54,7 +54,8 @@ pub fn ci() -> Result<()> {
     test()
 }
 
-/// The test suites. The PostgreSQL half runs when `SLIPWAY_TEST_DATABASE_URL` is set.
+/// The test suites, then the Python and TypeScript clients' suites. The PostgreSQL half runs when
+/// `SLIPWAY_TEST_DATABASE_URL` is set.
 pub fn test() -> Result<()> {
     match std::env::var("SLIPWAY_TEST_DATABASE_URL") {
         Ok(url) if !url.is_empty() => eprintln!("xtask: PostgreSQL tests enabled"),
@@ -64,11 +65,12 @@ pub fn test() -> Result<()> {
         run(
             "cargo",
             &["nextest", "run", "--workspace", "--locked", "--no-fail-fast"],
-        )
+        )?;
     } else {
         eprintln!("xtask: cargo-nextest not found; using cargo test");
-        run("cargo", &["test", "--workspace", "--locked", "--no-fail-fast"])
+        run("cargo", &["test", "--workspace", "--locked", "--no-fail-fast"])?;
     }
+    crate::clients::clients()
 }
 
 /// Writes `schema.graphql` (or, with `check`, fails when the committed file differs).

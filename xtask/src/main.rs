@@ -1,8 +1,9 @@
-//! Developer tasks: `cargo xtask ci | test | layering | schema | openapi | bench | fuzz`.
+//! Developer tasks: `cargo xtask ci | test | clients | layering | schema | openapi | bench | fuzz`.
 //!
 //! Kept deliberately small: it shells out to cargo and reads what cargo prints.
 
 mod ci;
+mod clients;
 mod fuzz;
 mod layering;
 
@@ -13,7 +14,9 @@ fn usage() -> ExitCode {
         "usage: cargo xtask <task>\n\n\
          tasks:\n  \
          ci         what CI runs: fmt check, clippy -D warnings, layering check, schema drift, tests\n  \
-         test       the test suites (SQLite always; PostgreSQL too when SLIPWAY_TEST_DATABASE_URL is set)\n  \
+         test       the test suites (SQLite always; PostgreSQL too when SLIPWAY_TEST_DATABASE_URL is set),\n             \
+         then the Python and TypeScript clients' suites\n  \
+         clients    only the Python and TypeScript clients' suites (against a freshly built slipway)\n  \
          layering   fail if a crate depends on what its layer must not use\n  \
          schema     rewrite schema.graphql from the code\n  \
          openapi    rewrite openapi.json (the REST endpoints' OpenAPI description) from the code\n  \
@@ -28,6 +31,7 @@ fn main() -> ExitCode {
     let result = match task.as_deref() {
         Some("ci") => ci::ci(),
         Some("test") => ci::test(),
+        Some("clients") => clients::clients(),
         Some("layering") => layering::check(),
         Some("schema") => ci::schema(false),
         Some("openapi") => ci::openapi(false),

@@ -5,10 +5,10 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 use serde_json::Value;
-use slipway_domain::content::Content;
+use slipway_domain::content::{Content, PromptContent};
 use slipway_domain::resource::ResourceKind;
 
-use crate::Error;
+use crate::{Error, RenderedMessage};
 
 /// One resource as an environment serves it.
 #[derive(Debug, Clone, PartialEq)]
@@ -152,6 +152,16 @@ impl<T> Served<T> {
             served_from: entry.served_from.clone(),
             fell_back: entry.fell_back,
         }
+    }
+}
+
+impl Served<PromptContent> {
+    /// The prompt's messages with `variables` filled in (see [`render`](crate::render)).
+    ///
+    /// # Errors
+    /// [`Error::MissingVariable`] and [`Error::UnknownVariable`].
+    pub fn render(&self, variables: &BTreeMap<String, String>) -> Result<Vec<RenderedMessage>, Error> {
+        crate::render(&self.content, variables)
     }
 }
 

@@ -12,7 +12,7 @@
 //!
 //! ```no_run
 //! use std::collections::BTreeMap;
-//! use slipway_client::{Client, render};
+//! use slipway_client::Client;
 //!
 //! # async fn example() -> Result<(), slipway_client::Error> {
 //! let client = Client::builder("http://127.0.0.1:8080", "slw_…")
@@ -24,7 +24,7 @@
 //!     .await?;
 //! let greeting = client.get_prompt("greeting", None)?;
 //! println!("version {} from {}", greeting.version, greeting.served_from);
-//! let messages = render(&greeting.content, &BTreeMap::from([("name".into(), "Ada".into())]))?;
+//! let messages = greeting.render(&BTreeMap::from([("name".into(), "Ada".into())]))?;
 //! # let _ = messages;
 //! # Ok(())
 //! # }

@@ -32,6 +32,13 @@ async fn the_first_load_serves_the_prompt_with_what_served_it() {
     .unwrap();
     assert_eq!(messages[0].content, "Greet Ada warmly.");
     assert_eq!(
+        prompt
+            .render(&BTreeMap::from([("name".to_owned(), "Bo".to_owned())]))
+            .unwrap()[0]
+            .content,
+        "Greet Bo warmly."
+    );
+    assert_eq!(
         render(&prompt.content, &BTreeMap::new()),
         Err(Error::MissingVariable { name: "name".into() })
     );

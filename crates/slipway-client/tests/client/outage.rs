@@ -106,3 +106,39 @@ async fn a_cold_start_without_slipway_can_begin_from_a_given_value() {
     );
     assert!(!client.status(None).unwrap().connected);
 }
+
+#[tokio::test]
+async fn a_key_revoked_while_following_keeps_the_last_good_configuration_and_says_why() {
+    let slipway = Slipway::start().await;
+    let p = slipway.project("revoke").await;
+    slipway.publish(&p, "greeting", "v1", &["prod"]).await;
+    let data = slipway
+        .gql(
+            &p.owner,
+            "mutation($o: String!) { createApiKey(org: $o, project: \"shop\", name: \"app\", environments: [\"prod\"]) {
+               secret apiKey { id } } }",
+            serde_json::json!({ "o": p.org }),
+        )
+        .await;
+    let key = data["createApiKey"]["secret"].as_str().unwrap().to_owned();
+    let id = data["createApiKey"]["apiKey"]["id"].as_str().unwrap().to_owned();
+    let client = Client::builder(&slipway.base, &key)
+        .environment("prod")
+        .build()
+        .await
+        .unwrap();
+    eventually("the watch stream opening", || client.status(None).unwrap().connected).await;
+
+    slipway
+        .gql(
+            &p.owner,
+            "mutation($o: String!, $id: ID!) { revokeApiKey(org: $o, project: \"shop\", id: $id) { id } }",
+            serde_json::json!({ "o": p.org, "id": id }),
+        )
+        .await;
+    eventually("the client hearing of the revocation", || {
+        client.status(None).unwrap().last_error == Some(Error::Unauthenticated)
+    })
+    .await;
+    assert_eq!(client.get_prompt("greeting", None).unwrap().version, 1);
+}

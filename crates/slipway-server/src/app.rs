@@ -22,17 +22,6 @@ use crate::startup::StartupError;
 use crate::state::AppState;
 use crate::{gateway, graphiql, graphql, health, metrics, rate_limit, request_id, telemetry, watch};
 
-/// `GET /v1/config`: everything an environment serves.
-pub const CONFIG_PATH: &str = "/v1/config";
-/// `GET /v1/config/watch`: the watch stream.
-pub const WATCH_PATH: &str = "/v1/config/watch";
-/// `GET /v1/config/{kind}/{key}`: one resource (the key may contain `/`).
-pub const RESOURCE_PATH: &str = "/v1/config/{kind}/{*key}";
-/// `GET /healthz`.
-pub const HEALTHZ_PATH: &str = "/healthz";
-/// `GET /readyz`.
-pub const READYZ_PATH: &str = "/readyz";
-
 /// The HTTP-level settings of the router.
 #[derive(Debug, Clone)]
 pub struct HttpOptions {
@@ -75,11 +64,11 @@ pub fn router(state: AppState, options: &HttpOptions) -> Result<Router, StartupE
         router = router.route("/graphiql/{file}", get(graphiql::asset));
     }
     Ok(router
-        .route(CONFIG_PATH, get(gateway::config))
-        .route(WATCH_PATH, get(watch::watch))
-        .route(RESOURCE_PATH, get(gateway::resource))
-        .route(HEALTHZ_PATH, get(health::healthz))
-        .route(READYZ_PATH, get(health::readyz))
+        .route("/v1/config", get(gateway::config))
+        .route("/v1/config/watch", get(watch::watch))
+        .route("/v1/config/{kind}/{*key}", get(gateway::resource))
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::endpoint))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)

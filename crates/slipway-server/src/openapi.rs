@@ -1,15 +1,21 @@
 //! The OpenAPI 3.1 description of the REST endpoints (`/v1/config`, `/v1/config/{kind}/{key}`,
 //! the watch stream, health): what client libraries and API tools read. `slipway openapi` prints
 //! it, `cargo xtask openapi` writes it to `openapi.json`, and CI fails when the committed file
-//! drifts from this code. The values that the endpoints themselves use (the route paths, the
-//! resource kinds, the watch stream's retry hint, the error codes) are taken from the code, not
-//! copied.
+//! drifts from this code. The resource kinds and the watch stream's retry hint are taken from the
+//! code that uses them; the paths are the router's (`app.rs`), and the end-to-end suite checks
+//! that the running server routes each of them and answers only documented statuses and fields.
 
 use serde_json::{Map, Value, json};
 use slipway_domain::ResourceKind;
 
-use crate::app::{CONFIG_PATH, HEALTHZ_PATH, READYZ_PATH, RESOURCE_PATH, WATCH_PATH};
 use crate::watch::RETRY_HINT;
+
+/// The paths documented, as the router writes them (`app.rs`).
+const CONFIG_PATH: &str = "/v1/config";
+const WATCH_PATH: &str = "/v1/config/watch";
+const RESOURCE_PATH: &str = "/v1/config/{kind}/{*key}";
+const HEALTHZ_PATH: &str = "/healthz";
+const READYZ_PATH: &str = "/readyz";
 
 /// The error codes a REST endpoint can answer with, and when.
 const ERROR_CODES: &[(&str, &str)] = &[

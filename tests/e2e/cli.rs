@@ -130,3 +130,39 @@ fn production_mode_refuses_to_start_without_explicit_keys() {
     assert!(!dir.path().join("jwt-secret").exists());
     assert!(!dir.path().join("credential-key").exists());
 }
+
+#[test]
+fn a_taken_port_is_one_line_that_says_what_to_do_and_generates_nothing() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let output = slipway(&data, &["serve", "--listen", &addr], &[("SLIPWAY_LOG", "info")]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let last = stderr.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with(&format!("slipway: serve failed: cannot listen on {addr}: ")),
+        "{stderr}"
+    );
+    assert!(last.contains("--listen (SLIPWAY_LISTEN)"), "{stderr}");
+    assert!(
+        !stderr.contains('\u{1b}'),
+        "no colour codes when stderr is not a terminal: {stderr:?}"
+    );
+    // The port is checked before the database is opened or a secret generated.
+    assert!(!data.exists(), "nothing was created in the data directory");
+}
+
+#[test]
+fn a_bad_environment_variable_is_named_as_the_variable() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = slipway(dir.path(), &["serve"], &[("SLIPWAY_LISTEN", "not-an-address")]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.starts_with("slipway: SLIPWAY_LISTEN=\"not-an-address\" is not valid for --listen"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+}

@@ -5,6 +5,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
+mod access_log;
 mod audit;
 mod bad_input;
 mod cli;
@@ -16,11 +17,13 @@ mod hostile;
 mod instances;
 mod media_types;
 mod openapi;
+mod outage;
 mod process;
 mod races;
 mod rate_limit;
 mod revocation;
 mod shutdown;
+mod socket_limits;
 mod sse;
 mod subscriptions;
 mod tour;

@@ -438,7 +438,7 @@ async fn launch(settings: &Settings, extra_env: &[(String, String)], logs: &Logs
 }
 
 /// The `ADDR` of a JSON log line whose message is `Slipway listening on http://ADDR …`.
-fn listening_address(line: &str) -> Option<String> {
+pub(crate) fn listening_address(line: &str) -> Option<String> {
     let value: Value = serde_json::from_str(line).ok()?;
     let message = value["fields"]["message"].as_str()?;
     let rest = message.strip_prefix(LISTENING)?;

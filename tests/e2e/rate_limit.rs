@@ -19,7 +19,7 @@ use crate::helpers::{TestApp, api_key, fixture, publish_prompt, spawn_with};
 const DASHBOARD: &str = "https://dashboard.example";
 
 /// A server whose budgets are the defaults but for `budgets` (`("address", "3/1m")`, …).
-async fn spawn_limited(budgets: &[(&str, &str)]) -> TestApp {
+pub(crate) async fn spawn_limited(budgets: &[(&str, &str)]) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let mut settings = Settings::for_data_dir(dir.path()).unwrap();
     let mut limits = RateLimitSettings::default();

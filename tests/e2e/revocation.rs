@@ -21,12 +21,39 @@ async fn instance_without_tick(first: &TestApp) -> TestApp {
     spawn_with(settings, None).await
 }
 
-/// A first instance without tick either, on `db`; `None` when PostgreSQL is not configured.
-async fn first_instance(db: Db) -> Option<TestApp> {
-    let app = spawn_app_on(db).await?;
-    let (mut settings, dir) = app.stop().await;
-    settings.tick_interval = Duration::from_secs(3600);
-    Some(spawn_with(settings, dir).await)
+/// The instance that writes and, when the test runs across instances, a second one that watches.
+struct Instances {
+    first: TestApp,
+    second: Option<TestApp>,
+}
+
+impl Instances {
+    /// A first instance without tick either, on `db`, and the second one if `across` is set;
+    /// `None` when PostgreSQL is not configured.
+    async fn start(db: Db, across: bool) -> Option<Self> {
+        let app = spawn_app_on(db).await?;
+        let (mut settings, dir) = app.stop().await;
+        settings.tick_interval = Duration::from_secs(3600);
+        let first = spawn_with(settings, dir).await;
+        let second = if across {
+            Some(instance_without_tick(&first).await)
+        } else {
+            None
+        };
+        Some(Self { first, second })
+    }
+
+    /// The instance whose connections must see the revocation.
+    fn watched(&self) -> &TestApp {
+        self.second.as_ref().unwrap_or(&self.first)
+    }
+
+    async fn finish(self) {
+        if let Some(second) = self.second {
+            second.stop().await;
+        }
+        self.first.finish().await;
+    }
 }
 
 async fn create_key(app: &TestApp, owner: &str, org: &str) -> (String, String) {
@@ -44,19 +71,14 @@ async fn create_key(app: &TestApp, owner: &str, org: &str) -> (String, String) {
 }
 
 async fn a_revoked_key_ends_its_watch_streams(db: Db, across_instances: bool) {
-    let Some(a) = first_instance(db).await else {
+    let Some(instances) = Instances::start(db, across_instances).await else {
         eprintln!("SLIPWAY_TEST_DATABASE_URL not set; skipping the PostgreSQL run");
         return;
     };
-    let b = if across_instances {
-        Some(instance_without_tick(&a).await)
-    } else {
-        None
-    };
-    let watched = b.as_ref().unwrap_or(&a);
-    let f = fixture(&a, "revoke-watch", "shop").await;
-    publish_prompt(&a, &f, "greeting", "v1", &["prod"]).await;
-    let (secret, id) = create_key(&a, &f.owner, &f.org).await;
+    let (a, watched) = (&instances.first, instances.watched());
+    let f = fixture(a, "revoke-watch", "shop").await;
+    publish_prompt(a, &f, "greeting", "v1", &["prod"]).await;
+    let (secret, id) = create_key(a, &f.owner, &f.org).await;
 
     let mut stream = open(watched, &secret, "environment=prod").await;
     let (event, _, _) = stream.next_event().await.unwrap();
@@ -78,10 +100,7 @@ async fn a_revoked_key_ends_its_watch_streams(db: Db, across_instances: bool) {
     // The watching instance refuses the key for plain reads too.
     let read = watched.get("/v1/config?environment=prod", Some(&secret)).await;
     assert_eq!(read.status(), 401);
-    if let Some(b) = b {
-        b.stop().await;
-    }
-    a.finish().await;
+    instances.finish().await;
 }
 
 #[tokio::test]
@@ -95,18 +114,13 @@ async fn a_revoked_key_ends_its_watch_streams_on_another_postgres_instance() {
 }
 
 async fn a_removed_member_loses_its_subscriptions(db: Db, across_instances: bool) {
-    let Some(a) = first_instance(db).await else {
+    let Some(instances) = Instances::start(db, across_instances).await else {
         eprintln!("SLIPWAY_TEST_DATABASE_URL not set; skipping the PostgreSQL run");
         return;
     };
-    let b = if across_instances {
-        Some(instance_without_tick(&a).await)
-    } else {
-        None
-    };
-    let watched = b.as_ref().unwrap_or(&a);
-    let f = fixture(&a, "revoke-sub", "shop").await;
-    publish_prompt(&a, &f, "greeting", "v0", &["prod"]).await;
+    let (a, watched) = (&instances.first, instances.watched());
+    let f = fixture(a, "revoke-sub", "shop").await;
+    publish_prompt(a, &f, "greeting", "v0", &["prod"]).await;
     a.gql(
         &f.owner,
         "mutation { addMember(org: \"revoke-sub\", project: \"shop\", subject: \"leaving-dev\", role: VIEWER) { role } }",
@@ -157,10 +171,7 @@ async fn a_removed_member_loses_its_subscriptions(db: Db, across_instances: bool
         errors[0]["extensions"]["code"] == "NOT_FOUND" || message["payload"][0]["extensions"]["code"] == "NOT_FOUND",
         "{message}"
     );
-    if let Some(b) = b {
-        b.stop().await;
-    }
-    a.finish().await;
+    instances.finish().await;
 }
 
 #[tokio::test]

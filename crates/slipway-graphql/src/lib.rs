@@ -32,7 +32,7 @@ pub mod subscription;
 mod transport;
 pub mod types;
 
-pub use guard::mentions_mutation;
+pub use guard::{MAX_OPERATIONS_PER_CONNECTION, OperationBudget, OverBudget, budget_operations, mentions_mutation};
 pub use schema::{AppSchema, SchemaOptions, attach, build_schema, connection_data, sdl};
 pub use transport::{connection_init, connection_token};
 

@@ -105,6 +105,7 @@ pub fn connection_data(service: &Service, caller: Option<Ctx>) -> Data {
     let mut data = Data::default();
     data.insert(RequestState::new(service, caller));
     data.insert(crate::guard::OverWebSocket);
+    data.insert(crate::guard::Running::default());
     data
 }
 

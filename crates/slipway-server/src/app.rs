@@ -8,7 +8,7 @@ use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::middleware::{Next, from_fn, from_fn_with_state};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::get;
 use tower::ServiceBuilder;
 use tower_http::compression::CompressionLayer;
@@ -126,16 +126,17 @@ async fn method_not_allowed() -> ApiError {
 /// Fails a request that takes longer than the limit with a JSON 503. Streams are not cut: the
 /// limit applies until the response head, and a stream's head is sent at once.
 async fn timeout(State(limit): State<Duration>, request: Request, next: Next) -> Response {
+    let graphql = graphql::error_media(&request);
     match tokio::time::timeout(limit, next.run(request)).await {
         Ok(response) => response,
         Err(_) => {
             tracing::warn!(limit = ?limit, "request timed out");
-            ApiError::new(
+            let error = ApiError::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "UNAVAILABLE",
                 "the request took too long",
-            )
-            .into_response()
+            );
+            graphql::error_in_shape(&error, graphql)
         }
     }
 }

@@ -68,6 +68,7 @@ impl Authenticator {
         };
         match self.verify(header, request).await {
             Ok(ctx) => {
+                crate::telemetry::record_caller(&ctx);
                 self.limits.check_caller(&ctx)?;
                 Ok(Some(ctx))
             }
@@ -110,11 +111,28 @@ impl Authenticator {
     }
 
     /// The caller behind a bare bearer token (a JWT or an API key), as the service's result:
-    /// what a WebSocket's `connection_init` carries, on the connection opened by `request`.
+    /// what a WebSocket's `connection_init` carries, on the connection opened by `request` from
+    /// `address`. A token that does not verify counts against the address's
+    /// failed-authentication budget, as a refused `Authorization` header does.
     ///
     /// # Errors
     /// `UNAUTHENTICATED` for anything that does not verify.
-    pub async fn authenticate_token(&self, token: &str, request: Option<&RequestId>) -> ServiceResult<Ctx> {
+    pub async fn authenticate_token(
+        &self,
+        token: &str,
+        request: Option<&RequestId>,
+        address: ClientAddress,
+    ) -> ServiceResult<Ctx> {
+        let verified = self.verify_token(token, request).await;
+        if matches!(verified, Err(ServiceError::Unauthenticated)) {
+            // The connection is refused either way; the count makes the address's next
+            // attempts (on any transport) answer 429 once it fails too often.
+            let _counted = self.limits.check_failed_auth(address);
+        }
+        verified
+    }
+
+    async fn verify_token(&self, token: &str, request: Option<&RequestId>) -> ServiceResult<Ctx> {
         let server_id = request.map(|r| r.as_str().to_owned());
         let ctx = match parse_authorization(&format!("Bearer {token}")) {
             None => return Err(ServiceError::Unauthenticated),

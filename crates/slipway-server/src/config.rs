@@ -176,7 +176,26 @@ struct FileConfig {
 
 fn read_file(path: &Path) -> Result<FileConfig, StartupError> {
     let text = std::fs::read_to_string(path).map_err(|e| StartupError::Config(format!("{}: {e}", path.display())))?;
-    toml::from_str(&text).map_err(|e| StartupError::Config(format!("{}: {}", path.display(), e.message())))
+    toml::from_str(&text).map_err(|e| {
+        let place = e.span().map(|span| {
+            let (line, column) = line_and_column(&text, span.start);
+            format!(" line {line}, column {column}")
+        });
+        StartupError::Config(format!(
+            "{}{}: {}",
+            path.display(),
+            place.unwrap_or_default(),
+            e.message()
+        ))
+    })
+}
+
+/// The 1-based line and column (in characters) of byte `offset` of `text`.
+fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = text.get(..offset).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
 }
 
 fn file_duration(value: Option<String>, key: &str) -> Result<Option<Duration>, StartupError> {
@@ -363,6 +382,32 @@ mod tests {
     use std::io::Write;
 
     use super::*;
+
+    #[test]
+    fn toml_errors_name_the_line_and_column() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("slipway.toml");
+        for (text, place, what) in [
+            ("listen = 5\n", "line 1, column 10", "socket address"),
+            ("log = \"info\"\nbody_limit = \"x\"\n", "line 2, column 14", "usize"),
+            (
+                "# about\n\nnonsense = 1\n",
+                "line 3, column 1",
+                "unknown field `nonsense`",
+            ),
+            ("listen = \"unterminated\n", "line 1, column", "string"),
+        ] {
+            std::fs::write(&path, text).unwrap();
+            let options = Options {
+                config: Some(path.clone()),
+                ..Options::default()
+            };
+            let message = Settings::resolve(options, None).unwrap_err().to_string();
+            assert!(message.contains(place) && message.contains(what), "{text:?}: {message}");
+            assert!(!message.contains('\n'), "{message}");
+        }
+        assert_eq!(line_and_column("a = 1\nbé = 2\n", 10), (2, 4));
+    }
 
     #[test]
     fn defaults_follow_the_data_directory() {

@@ -6,12 +6,13 @@
 //! that malformed JSON, batches and oversize bodies get GraphQL-shaped errors with a code, never
 //! a 500. WebSocket messages are limited to the body size too.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
 use axum::body::{Body, to_bytes};
 use axum::extract::ws::{WebSocket, WebSocketUpgrade};
-use axum::extract::{FromRequestParts, Request, State};
+use axum::extract::{FromRequestParts, MatchedPath, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -24,7 +25,7 @@ use crate::config::Settings;
 use crate::error::ApiError;
 use crate::graphiql;
 use crate::media::{self, ResponseMedia};
-use crate::rate_limit::{ClientAddress, Subject};
+use crate::rate_limit::{ClientAddress, SocketBudget, Subject};
 use crate::request_id::RequestId;
 use crate::state::AppState;
 use slipway_graphql::mentions_mutation;
@@ -68,6 +69,26 @@ impl GraphqlState {
             keepalive: settings.watch_keepalive,
             init_timeout: settings.header_read_timeout,
         }
+    }
+}
+
+/// The route of the GraphQL endpoint.
+const GRAPHQL_ROUTE: &str = "/graphql";
+
+/// The media type of a GraphQL-shaped error answering `request`, or `None` when the request is
+/// not for the GraphQL endpoint (its errors then take the REST shape). Needs the route, so it
+/// works in middleware that runs after routing.
+pub(crate) fn error_media(request: &Request) -> Option<ResponseMedia> {
+    let route = request.extensions().get::<MatchedPath>().map(MatchedPath::as_str);
+    (route == Some(GRAPHQL_ROUTE)).then(|| ResponseMedia::negotiate(request.headers().get(header::ACCEPT)))
+}
+
+/// `error` in the shape of the endpoint it answers: GraphQL's when `graphql` gives its media
+/// type (from [`error_media`]), the REST error body otherwise.
+pub(crate) fn error_in_shape(error: &ApiError, graphql: Option<ResponseMedia>) -> Response {
+    match graphql {
+        Some(media) => graphql_error(error, media),
+        None => error.clone().into_response(),
     }
 }
 
@@ -153,6 +174,7 @@ pub async fn post(State(state): State<AppState>, request: Request) -> Response {
         Ok(r) => r,
         Err(error) => return graphql_error(&error, media),
     };
+    crate::telemetry::record_operation(gql_request.operation_name.as_deref());
     if state.rate_limits.is_enabled() && mentions_mutation(&gql_request.query) {
         let subject = Subject::of(caller.as_ref(), ClientAddress::from_extensions(&parts.extensions));
         if let Err(throttled) = state.rate_limits.check_mutation(subject) {
@@ -197,6 +219,7 @@ pub async fn get(State(state): State<AppState>, request: Request) -> Response {
     }
     let (mut parts, _body) = request.into_parts();
     let request_id = request_id(&parts);
+    let address = ClientAddress::from_extensions(&parts.extensions);
     let protocol = match GraphQLProtocol::from_request_parts(&mut parts, &state).await {
         Ok(p) => p,
         Err(_) => {
@@ -214,19 +237,33 @@ pub async fn get(State(state): State<AppState>, request: Request) -> Response {
         .max_message_size(state.graphql.body_limit)
         .max_frame_size(state.graphql.body_limit)
         .protocols(slipway_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
-        .on_upgrade(move |socket| serve_socket(state_for_socket, socket, protocol, request_id))
+        .on_upgrade(move |socket| serve_socket(state_for_socket, socket, protocol, request_id, address))
 }
 
-async fn serve_socket(state: AppState, socket: WebSocket, protocol: GraphQLProtocol, request_id: Option<RequestId>) {
+async fn serve_socket(
+    state: AppState,
+    socket: WebSocket,
+    protocol: GraphQLProtocol,
+    request_id: Option<RequestId>,
+    address: ClientAddress,
+) {
     let auth = state.auth.clone();
     let service = state.service.clone();
+    let limits = state.rate_limits.clone();
     let (initialized, init_seen) = oneshot::channel::<()>();
     let connection = GraphQLWebSocket::new(socket, state.graphql.schema.clone(), protocol)
         .on_connection_init(move |payload: Value| {
             let _seen = initialized.send(());
-            slipway_graphql::connection_init(service, payload, move |token| async move {
-                auth.authenticate_token(&token, request_id.as_ref()).await
-            })
+            async move {
+                let mut data = slipway_graphql::connection_init(service, payload, move |token| async move {
+                    auth.authenticate_token(&token, request_id.as_ref(), address).await
+                })
+                .await?;
+                if limits.is_enabled() {
+                    slipway_graphql::budget_operations(&mut data, Arc::new(SocketBudget::new(limits, address)));
+                }
+                Ok(data)
+            }
         })
         .serve();
     // A socket that never says `connection_init` would hold its connection forever.

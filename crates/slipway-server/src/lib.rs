@@ -15,6 +15,7 @@ pub mod config;
 pub mod connection;
 pub mod duration;
 pub mod error;
+pub mod failure;
 pub mod follow;
 pub mod gateway;
 pub mod graphiql;

@@ -1,21 +1,34 @@
 //! The `slipway` binary: parses the command line, sets up logging and runs a command.
 
+use std::ffi::OsString;
 use std::process::ExitCode;
 
 use anyhow::Context as _;
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 use secrecy::SecretString;
 use slipway_server::cli::{AuditCommand, Cli, Command, CredentialsCommand};
 use slipway_server::config::CREDENTIAL_KEY_ENV;
-use slipway_server::{Settings, commands, telemetry};
+use slipway_server::{Settings, commands, failure, telemetry};
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let args: Vec<OsString> = std::env::args_os().collect();
+    let cli = match Cli::try_parse_from(&args) {
+        Ok(cli) => cli,
+        Err(error) => {
+            if let Some(message) =
+                failure::from_environment(&error, &Cli::command(), &args, |name| std::env::var_os(name))
+            {
+                eprintln!("slipway: {message}");
+                return ExitCode::from(2);
+            }
+            error.exit();
+        }
+    };
     match run(cli).await {
         Ok(code) => code,
         Err(error) => {
-            eprintln!("slipway: {error:#}");
+            eprintln!("slipway: {}", failure::one_line(&error));
             ExitCode::FAILURE
         }
     }

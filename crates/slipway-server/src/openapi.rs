@@ -60,14 +60,7 @@ pub fn document() -> Value {
         HEALTHZ_PATH.to_owned(),
         health_path("healthz", "The process answers.", "ok"),
     );
-    paths.insert(
-        READYZ_PATH.to_owned(),
-        health_path(
-            "readyz",
-            "The database answers and the server is not shutting down: a load balancer may send traffic.",
-            "ready",
-        ),
-    );
+    paths.insert(READYZ_PATH.to_owned(), readyz_path());
     json!({
         "openapi": "3.1.0",
         "info": {
@@ -225,6 +218,33 @@ fn health_path(operation: &str, summary: &str, status: &str) -> Value {
                 "properties": { "status": { "const": status } },
             }}}},
             "503": { "$ref": "#/components/responses/UNAVAILABLE" },
+        },
+    }})
+}
+
+fn readyz_path() -> Value {
+    let readiness = json!({
+        "type": "object", "required": ["status", "reads", "writes", "snapshots"],
+        "properties": {
+            "status": { "enum": ["ready", "unavailable"] },
+            "reads": { "type": "boolean", "description": "Gateway reads can be served (database or snapshots in memory)." },
+            "writes": { "type": "boolean", "description": "The database answers." },
+            "snapshots": { "type": "integer", "minimum": 0, "description": "Configuration snapshots held in memory." },
+        },
+    });
+    json!({ "get": {
+        "operationId": "readyz",
+        "summary": "Whether this instance can serve gateway reads (or, with `for=writes`, also write)",
+        "security": [],
+        "parameters": [{ "name": "for", "in": "query", "required": false,
+                         "schema": { "enum": ["reads", "writes"], "default": "reads" } }],
+        "responses": {
+            "200": { "description": "Ready for what was asked.",
+                     "content": { "application/json": { "schema": readiness.clone() } } },
+            "400": { "$ref": "#/components/responses/VALIDATION" },
+            "503": { "description": "Not ready for what was asked (the body says what holds), or shutting down (an Error).",
+                     "content": { "application/json": { "schema": { "oneOf": [
+                         readiness, { "$ref": "#/components/schemas/Error" } ] } } } },
         },
     }})
 }

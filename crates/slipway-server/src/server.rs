@@ -38,9 +38,18 @@ impl Server {
     /// # Errors
     /// Any [`StartupError`]: invalid settings or keys, an unreachable database, a taken port.
     pub async fn build(settings: Settings) -> Result<Self, StartupError> {
+        // Cheap checks and the port first; slow work (the database) next; the embedded
+        // default's secrets are generated only once the rest is known good.
+        startup::check_production_keys(&settings)?;
+        let listener = TcpListener::bind(settings.listen)
+            .await
+            .map_err(|source| StartupError::Bind {
+                addr: settings.listen,
+                source,
+            })?;
+        let service = startup::service(&settings, settings.migrate_on_start).await?;
         let jwt = startup::jwt_config(&settings)?;
         let token_hint = token_hint(&jwt);
-        let service = startup::service(&settings, settings.migrate_on_start).await?;
         let rate_limits = RateLimits::new(&settings.rate_limit);
         let state = AppState {
             auth: Authenticator::new(service.clone(), JwtVerifier::new(jwt), rate_limits.clone()),
@@ -60,12 +69,6 @@ impl Server {
                 graphiql: settings.graphiql,
             },
         )?;
-        let listener = TcpListener::bind(settings.listen)
-            .await
-            .map_err(|source| StartupError::Bind {
-                addr: settings.listen,
-                source,
-            })?;
         Ok(Self {
             listener,
             router,

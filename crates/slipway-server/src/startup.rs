@@ -3,11 +3,12 @@
 //! finds the same secret `slipway serve` verifies with.
 
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use secrecy::SecretString;
 use slipway_auth::{
-    AsymmetricAlgorithm, ConfigError, CredentialKeyring, Hs256Secret, JwtConfig, KeySet, LoadedSecret,
-    load_credential_keyring, load_or_generate_jwt_secret,
+    AsymmetricAlgorithm, ConfigError, CredentialKeySource, CredentialKeyring, Hs256Secret, JwtConfig, KeySet,
+    LoadedSecret, load_credential_keyring, load_or_generate_jwt_secret,
 };
 use slipway_service::{Service, SystemClock};
 use slipway_store::{ConnectOptions, Store, StoreError};
@@ -41,11 +42,37 @@ pub enum StartupError {
     Serve(#[source] std::io::Error),
 }
 
-/// Opens the database named by the settings, migrating it when `migrate` is set.
+/// How often the wait for a database that does not answer yet is logged.
+const DATABASE_WAIT_LOG_EVERY: Duration = Duration::from_secs(5);
+
+impl StartupError {
+    /// What an operator can do about it, when there is something to say.
+    pub fn hint(&self) -> Option<&'static str> {
+        match self {
+            Self::Store(StoreError::Unavailable(_)) => {
+                Some("check --database-url (SLIPWAY_DATABASE_URL) and that the database accepts connections from here")
+            }
+            Self::Bind { .. } => Some(
+                "another process may listen there, or the address is not this machine's: choose one with --listen (SLIPWAY_LISTEN)",
+            ),
+            Self::Keys(ConfigError::MissingCredentialKey) => {
+                Some("set SLIPWAY_CREDENTIAL_KEY or --credential-key-file (README: credential keys)")
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Opens the database named by the settings, migrating it when `migrate` is set. While the
+/// database does not answer, a line every few seconds says what is awaited.
 ///
 /// # Errors
 /// [`StartupError::Store`] when it cannot be reached or migrated.
 pub async fn open_store(settings: &Settings, migrate: bool) -> Result<Store, StartupError> {
+    open_store_logging_every(settings, migrate, DATABASE_WAIT_LOG_EVERY).await
+}
+
+async fn open_store_logging_every(settings: &Settings, migrate: bool, every: Duration) -> Result<Store, StartupError> {
     if settings.database_url.starts_with("sqlite:") {
         std::fs::create_dir_all(&settings.data_dir)
             .map_err(|e| StartupError::Config(format!("{}: {e}", settings.data_dir.display())))?;
@@ -54,7 +81,43 @@ pub async fn open_store(settings: &Settings, migrate: bool) -> Result<Store, Sta
         migrate,
         max_connections: settings.database_max_connections,
     };
-    Ok(Store::connect(&settings.database_url, options).await?)
+    let connect = Store::connect(&settings.database_url, options);
+    tokio::pin!(connect);
+    let started = Instant::now();
+    let mut progress = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+    loop {
+        tokio::select! {
+            connected = &mut connect => return Ok(connected?),
+            _ = progress.tick() => tracing::info!(
+                database = %settings.database_display(),
+                waited_s = started.elapsed().as_secs(),
+                "still waiting for the database to answer"
+            ),
+        }
+    }
+}
+
+/// Refuses, before anything is opened or generated, a production configuration that lacks the
+/// keys production mode requires (the embedded default would generate them).
+///
+/// # Errors
+/// [`StartupError::Config`] naming the missing setting.
+pub fn check_production_keys(settings: &Settings) -> Result<(), StartupError> {
+    if !settings.production {
+        return Ok(());
+    }
+    let jwt = &settings.jwt;
+    if jwt.public_key_file.is_none() && jwt.jwks_file.is_none() && jwt.secret_file.is_none() {
+        return Err(StartupError::Config(
+            "production mode needs an explicit JWT configuration: set SLIPWAY_JWT_PUBLIC_KEY_FILE, \
+             SLIPWAY_JWKS_FILE or SLIPWAY_JWT_SECRET_FILE"
+                .into(),
+        ));
+    }
+    if matches!(settings.credential_key, CredentialKeySource::Unset) {
+        return Err(StartupError::Keys(ConfigError::MissingCredentialKey));
+    }
+    Ok(())
 }
 
 fn warn_about<T>(loaded: &LoadedSecret<T>, what: &str) {
@@ -82,14 +145,8 @@ pub fn jwt_config(settings: &Settings) -> Result<JwtConfig, StartupError> {
         (Some(pem), None, None) => JwtConfig::asymmetric(KeySet::from_pem_file(asymmetric(&jwt.algorithm)?, pem)?),
         (None, Some(jwks), None) => JwtConfig::asymmetric(KeySet::from_jwks_file(asymmetric(&jwt.algorithm)?, jwks)?),
         (None, None, Some(path)) => JwtConfig::hs256(read_hs256_secret(path)?),
-        (None, None, None) if settings.production => {
-            return Err(StartupError::Config(
-                "production mode needs an explicit JWT configuration: set SLIPWAY_JWT_PUBLIC_KEY_FILE, \
-                 SLIPWAY_JWKS_FILE or SLIPWAY_JWT_SECRET_FILE"
-                    .into(),
-            ));
-        }
         (None, None, None) => {
+            check_production_keys(settings)?;
             let loaded = load_or_generate_jwt_secret(&settings.data_dir)?;
             warn_about(&loaded, "JWT secret");
             JwtConfig::hs256(loaded.value)
@@ -131,19 +188,71 @@ pub fn credential_keyring(settings: &Settings) -> Result<CredentialKeyring, Star
     Ok(loaded.value)
 }
 
-/// Opens the store and builds the service over it (for `serve` and the operator commands).
+/// Opens the store and builds the service over it (for `serve` and the operator commands). The
+/// database is opened first, so that a configuration whose database is wrong or unreachable
+/// leaves no generated key behind.
 ///
 /// # Errors
 /// As [`open_store`] and [`credential_keyring`].
 pub async fn service(settings: &Settings, migrate: bool) -> Result<Service, StartupError> {
-    let keyring = credential_keyring(settings)?;
+    check_production_keys(settings)?;
     let store = open_store(settings, migrate).await?;
+    let keyring = credential_keyring(settings)?;
     Ok(Service::new(store, Arc::new(SystemClock), keyring))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A writer collecting log lines for a test.
+    #[derive(Clone, Default)]
+    struct Captured(Arc<std::sync::Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Captured {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[tokio::test]
+    async fn a_database_that_does_not_answer_is_waited_for_out_loud_and_generates_nothing() {
+        // A "database" that accepts connections and never says a word.
+        let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = silent.local_addr().unwrap().port();
+        std::thread::spawn(move || {
+            let mut held = Vec::new();
+            for stream in silent.incoming().take(64) {
+                held.push(stream);
+            }
+        });
+        let dir = tempfile::tempdir().unwrap();
+        let mut settings = Settings::for_data_dir(dir.path()).unwrap();
+        settings.database_url = format!("postgres://slipway:hunter2@127.0.0.1:{port}/slipway");
+        let captured = Captured::default();
+        let writer = captured.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_ansi(false)
+            .with_writer(move || writer.clone())
+            .finish();
+        let _default = tracing::subscriber::set_default(subscriber);
+        let waited = tokio::time::timeout(
+            Duration::from_millis(1500),
+            open_store_logging_every(&settings, true, Duration::from_millis(200)),
+        )
+        .await;
+        assert!(waited.is_err(), "the silent database is still awaited");
+        let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+        assert!(logs.contains("still waiting for the database to answer"), "{logs}");
+        assert!(logs.contains(&format!("127.0.0.1:{port}")), "{logs}");
+        assert!(!logs.contains("hunter2"), "the password is never logged: {logs}");
+        // No key was generated for a configuration whose database is not there.
+        assert_eq!(std::fs::read_dir(dir.path()).map(Iterator::count).unwrap_or(0), 0);
+    }
 
     #[test]
     fn token_and_serve_share_the_generated_secret() {

@@ -1,8 +1,12 @@
 //! Logging: the `tracing` subscriber (text or JSON lines, filtered by `SLIPWAY_LOG`), and the
 //! per-request span that carries the request id into every log line of a request.
 
+use std::io::IsTerminal as _;
+use std::time::Duration;
+
+use slipway_service::{Caller, Ctx};
 use tower_http::classify::{ServerErrorsAsFailures, SharedClassifier};
-use tower_http::trace::{DefaultOnBodyChunk, DefaultOnEos, DefaultOnFailure, DefaultOnResponse, MakeSpan, TraceLayer};
+use tower_http::trace::{DefaultOnBodyChunk, DefaultOnEos, DefaultOnFailure, MakeSpan, OnResponse, TraceLayer};
 use tracing::{Level, Span};
 use tracing_subscriber::EnvFilter;
 
@@ -18,8 +22,10 @@ const QUIET: &str = "sqlx::postgres::notice=warn,sqlx::query=warn,sea_orm_migrat
 /// already installed (tests start several servers in one process).
 pub fn init(filter: &str, format: LogFormat) -> bool {
     let filter = EnvFilter::try_new(format!("{filter},{QUIET}")).unwrap_or_else(|_| EnvFilter::new("info"));
+    // Colours only for a person at a terminal: never in files, pipes or a log collector.
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_writer(std::io::stderr);
     match format {
         LogFormat::Json => builder
@@ -32,8 +38,14 @@ pub fn init(filter: &str, format: LogFormat) -> bool {
     }
 }
 
+/// The target of the access log: one line per answered request, at `debug` (off by default; on
+/// with `SLIPWAY_LOG=info,slipway::access=debug`). A line per request at `info` costs a gateway
+/// a large share of its throughput and fills disks under load.
+pub const ACCESS_LOG: &str = "slipway::access";
+
 /// Makes the `request` span: method, path (never the query string), the server's request id
-/// and the caller's, when it gave one that was kept.
+/// and the caller's, when it gave one that was kept; `caller` (who, never a credential) and
+/// `operation` (a GraphQL operation's name) are recorded once known.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RequestSpan;
 
@@ -42,23 +54,67 @@ impl<B> MakeSpan<B> for RequestSpan {
         let ids = request.extensions().get::<RequestId>();
         let id = ids.map(RequestId::as_str).unwrap_or_default();
         // The caller's id is recorded only when it was kept (short and plain), never as sent.
-        let caller = ids.and_then(RequestId::caller).map(CallerRequestId::as_str);
+        let caller_request_id = ids.and_then(RequestId::caller).map(CallerRequestId::as_str);
         tracing::info_span!(
             "request",
             method = %request.method(),
             path = %request.uri().path(),
             request_id = %id,
-            caller_request_id = caller,
+            caller_request_id,
+            caller = tracing::field::Empty,
+            operation = tracing::field::Empty,
         )
     }
 }
 
-/// The tracing layer of the router: a span per request, a line per response.
+/// Records who made the current request on its span (`user:SUBJECT` or `api_key:ID`).
+pub fn record_caller(ctx: &Ctx) {
+    let who = match &ctx.caller {
+        Caller::User(user) => format!("user:{}", user.subject),
+        Caller::ApiKey(key) => format!("api_key:{}", key.id),
+        Caller::System => return,
+    };
+    Span::current().record("caller", who.as_str());
+}
+
+/// Records the GraphQL operation name of the current request on its span, when it is a GraphQL
+/// name of at most 100 characters (anything else a client sent is not written to logs).
+pub fn record_operation(name: Option<&str>) {
+    if let Some(name) = name.filter(|n| is_plain_operation_name(n)) {
+        Span::current().record("operation", name);
+    }
+}
+
+/// A GraphQL name (`[_A-Za-z][_0-9A-Za-z]*`) of 1 to 100 characters.
+fn is_plain_operation_name(name: &str) -> bool {
+    (1..=100).contains(&name.len())
+        && name
+            .bytes()
+            .enumerate()
+            .all(|(i, b)| b == b'_' || b.is_ascii_alphabetic() || (i > 0 && b.is_ascii_digit()))
+}
+
+/// The access-log line of each response: status and latency in milliseconds as numbers.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AccessLog;
+
+impl<B> OnResponse<B> for AccessLog {
+    fn on_response(self, response: &axum::http::Response<B>, latency: Duration, _span: &Span) {
+        tracing::debug!(
+            target: ACCESS_LOG,
+            status = response.status().as_u16(),
+            latency_ms = latency.as_secs_f64() * 1000.0,
+            "answered"
+        );
+    }
+}
+
+/// The tracing layer of the router: a span per request, an access-log line per response.
 pub fn trace_layer() -> TraceLayer<
     SharedClassifier<ServerErrorsAsFailures>,
     RequestSpan,
     (),
-    DefaultOnResponse,
+    AccessLog,
     DefaultOnBodyChunk,
     DefaultOnEos,
     DefaultOnFailure,
@@ -66,6 +122,22 @@ pub fn trace_layer() -> TraceLayer<
     TraceLayer::new_for_http()
         .make_span_with(RequestSpan)
         .on_request(())
-        .on_response(DefaultOnResponse::new().level(Level::INFO))
+        .on_response(AccessLog)
         .on_failure(DefaultOnFailure::new().level(Level::ERROR))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_plain_operation_names_are_recorded() {
+        for name in ["Overview", "_private", "q1", "A_b_2"] {
+            assert!(is_plain_operation_name(name), "{name}");
+        }
+        let long = "a".repeat(101);
+        for name in ["", "1q", "a\nforged line", "a b", "é", long.as_str()] {
+            assert!(!is_plain_operation_name(name), "{name:?}");
+        }
+    }
 }

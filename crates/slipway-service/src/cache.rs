@@ -52,6 +52,11 @@ impl SnapshotCache {
             .collect()
     }
 
+    /// How many projects have a cached snapshot.
+    pub fn len(&self) -> usize {
+        self.map.read().unwrap_or_else(PoisonError::into_inner).len()
+    }
+
     /// Forgets a project's snapshot.
     pub fn evict(&self, project: ProjectId) {
         self.map

@@ -92,6 +92,12 @@ impl Service {
         self.inner.stats.read()
     }
 
+    /// How many projects' configuration snapshots this instance holds in memory (what it can
+    /// serve gateway reads from without the database).
+    pub fn cached_snapshots(&self) -> usize {
+        self.inner.cache.len()
+    }
+
     /// The store (for health checks and the CLI).
     pub fn store(&self) -> &Store {
         &self.inner.store

@@ -12,21 +12,27 @@
 //! 5. the transport ([`transport`]): a mutation sent over the WebSocket is refused (mutations go
 //!    over `POST` only).
 //!
-//! The parsed document is then handed on, so async-graphql does not parse it again.
+//! The parsed document is then handed on, so async-graphql does not parse it again. Before all of
+//! that, an operation sent over a WebSocket is charged to its connection's budget and counted
+//! among the operations the connection runs ([`sockets`], the extension's `subscribe` hook).
 
 mod nesting;
 mod offload;
 mod scan;
 mod shape;
+mod sockets;
 mod transport;
 
 use std::sync::Arc;
 
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest};
-use async_graphql::{ErrorExtensionValues, Pos, Request, ServerError, ServerResult, Value, Variables};
+use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest, NextSubscribe};
+use async_graphql::{ErrorExtensionValues, Pos, Request, Response, ServerError, ServerResult, Value, Variables};
+use futures_util::stream::BoxStream;
 
 use crate::codes::{PARSE_FAILED, VALIDATION_FAILED};
 pub(crate) use shape::ShapeLimits;
+pub(crate) use sockets::Running;
+pub use sockets::{MAX_OPERATIONS_PER_CONNECTION, OperationBudget, OverBudget, budget_operations};
 pub(crate) use transport::OverWebSocket;
 pub use transport::mentions_mutation;
 
@@ -50,6 +56,15 @@ impl ExtensionFactory for DocumentGuard {
 
 #[async_graphql::async_trait::async_trait]
 impl Extension for DocumentGuard {
+    fn subscribe<'s>(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        stream: BoxStream<'s, Response>,
+        next: NextSubscribe<'_>,
+    ) -> BoxStream<'s, Response> {
+        next.run(ctx, sockets::admit(ctx, stream))
+    }
+
     async fn prepare_request(
         &self,
         ctx: &ExtensionContext<'_>,

@@ -11,14 +11,14 @@ use axum::extract::{MatchedPath, Request, State};
 use axum::http::HeaderMap;
 use axum::http::header::AUTHORIZATION;
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use slipway_auth::{BearerCredential, parse_authorization};
 
 use super::keys::ClientAddress;
 use super::limiter::RateLimits;
 use super::refusal::Throttled;
 use crate::error::ApiError;
-use crate::graphql::graphql_error;
+use crate::graphql::{error_in_shape, error_media};
 use crate::media::ResponseMedia;
 
 /// Routes no budget applies to.
@@ -26,9 +26,6 @@ const UNLIMITED_ROUTES: [&str; 3] = ["/healthz", "/readyz", "/metrics"];
 
 /// The gateway's read routes, which always authenticate.
 const GATEWAY_ROUTES: [&str; 3] = ["/v1/config", "/v1/config/watch", "/v1/config/{kind}/{*key}"];
-
-/// The GraphQL route, whose refusals are GraphQL-shaped.
-const GRAPHQL_ROUTE: &str = "/graphql";
 
 /// Whether the request presents an API key (`Bearer slw_…`), verified or not.
 fn carries_api_key(headers: &HeaderMap) -> bool {
@@ -50,8 +47,7 @@ pub async fn limit_addresses(State(limits): State<RateLimits>, request: Request,
     if unlimited || gateway_read {
         return next.run(request).await;
     }
-    let graphql = (route == Some(GRAPHQL_ROUTE))
-        .then(|| ResponseMedia::negotiate(request.headers().get(axum::http::header::ACCEPT)));
+    let graphql = error_media(&request);
     match limits.check_address(ClientAddress::from_extensions(request.extensions())) {
         Ok(()) => next.run(request).await,
         Err(throttled) => refusal(throttled, graphql),
@@ -61,11 +57,7 @@ pub async fn limit_addresses(State(limits): State<RateLimits>, request: Request,
 /// The 429 answer: `Retry-After` and `RATE_LIMITED`, in the GraphQL shape (and the negotiated
 /// media type) when `graphql` is given.
 pub fn refusal(throttled: Throttled, graphql: Option<ResponseMedia>) -> Response {
-    let error = ApiError::from(throttled);
-    match graphql {
-        Some(media) => graphql_error(&error, media),
-        None => error.into_response(),
-    }
+    error_in_shape(&ApiError::from(throttled), graphql)
 }
 
 #[cfg(test)]

@@ -9,7 +9,9 @@
 //!   budget (an API key's gateway budget, a user's credential budget), or the address's
 //!   failed-authentication budget when the credential does not verify;
 //! * the GraphQL handler — the mutation budget, for a document that
-//!   [`slipway_graphql::mentions_mutation`] says holds a mutation.
+//!   [`slipway_graphql::mentions_mutation`] says holds a mutation;
+//! * a GraphQL WebSocket — each operation sent on it ([`socket`]), and a `connection_init` whose
+//!   credential does not verify, against the failed-authentication budget.
 //!
 //! Addresses come from the connection (`ConnectInfo<SocketAddr>`), never from forwarding
 //! headers; requests without one share a single budget ([`ClientAddress::Unknown`]).
@@ -21,6 +23,7 @@ mod limiter;
 pub mod middleware;
 mod refusal;
 mod settings;
+mod socket;
 pub mod sweeper;
 
 pub use budget::Budget;
@@ -30,3 +33,4 @@ pub use refusal::{Kind, Throttled};
 pub use settings::{
     DEFAULT_ADDRESS, DEFAULT_CREDENTIAL, DEFAULT_FAILED_AUTH, DEFAULT_GATEWAY, DEFAULT_MUTATIONS, RateLimitSettings,
 };
+pub use socket::SocketBudget;

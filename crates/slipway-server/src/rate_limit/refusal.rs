@@ -82,15 +82,16 @@ impl Throttled {
         };
         rounded.max(1)
     }
+
+    /// What the client is told: which budget is spent and when to try again.
+    pub fn message(&self) -> String {
+        format!("{}; try again in {} s", self.kind.message(), self.retry_after_seconds())
+    }
 }
 
 impl From<Throttled> for ApiError {
     fn from(throttled: Throttled) -> Self {
-        let seconds = throttled.retry_after_seconds();
-        ApiError::rate_limited(
-            format!("{}; try again in {seconds} s", throttled.kind.message()),
-            seconds,
-        )
+        ApiError::rate_limited(throttled.message(), throttled.retry_after_seconds())
     }
 }
 

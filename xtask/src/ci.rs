@@ -1,4 +1,4 @@
-//! `ci`, `test`, `schema` and `bench`: thin wrappers over cargo commands.
+//! `ci`, `test`, `schema`, `openapi` and `bench`: thin wrappers over cargo commands.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -51,11 +51,12 @@ pub fn ci() -> Result<()> {
         ],
     )?;
     schema(true)?;
+    openapi(true)?;
     test()
 }
 
-/// The test suites. The PostgreSQL half runs when `SLIPWAY_TEST_DATABASE_URL` is set; with `CI`
-/// set it must be.
+/// The test suites, then the Python and TypeScript clients' suites. The PostgreSQL half runs
+/// when `SLIPWAY_TEST_DATABASE_URL` is set; with `CI` set it must be.
 pub fn test() -> Result<()> {
     match std::env::var("SLIPWAY_TEST_DATABASE_URL") {
         Ok(url) if !url.is_empty() => eprintln!("xtask: PostgreSQL tests enabled"),
@@ -70,11 +71,12 @@ pub fn test() -> Result<()> {
             &["nextest", "run", "--workspace", "--locked", "--no-fail-fast"],
         )?;
         // nextest does not run doc-tests: the domain's examples are what tools copy, so they run.
-        run("cargo", &["test", "--doc", "--locked", "-p", "slipway-domain"])
+        run("cargo", &["test", "--doc", "--locked", "-p", "slipway-domain"])?;
     } else {
         eprintln!("xtask: cargo-nextest not found; using cargo test");
-        run("cargo", &["test", "--workspace", "--locked", "--no-fail-fast"])
+        run("cargo", &["test", "--workspace", "--locked", "--no-fail-fast"])?;
     }
+    crate::clients::clients()
 }
 
 /// Writes `schema.graphql` (or, with `check`, fails when the committed file differs).
@@ -101,6 +103,32 @@ pub fn schema(check: bool) -> Result<()> {
         eprintln!("xtask: schema.graphql is up to date");
     } else {
         std::fs::write(&path, sdl).with_context(|| format!("could not write {}", path.display()))?;
+        eprintln!("xtask: wrote {}", path.display());
+    }
+    Ok(())
+}
+
+/// Writes `openapi.json` from `slipway openapi` (or, with `check`, fails when the committed file
+/// differs).
+pub fn openapi(check: bool) -> Result<()> {
+    let path = root().join("openapi.json");
+    let output = Command::new("cargo")
+        .args(["run", "--quiet", "--locked", "-p", "slipway-server", "--", "openapi"])
+        .current_dir(root())
+        .output()
+        .context("could not run `slipway openapi`")?;
+    if !output.status.success() {
+        bail!("`slipway openapi` failed: {}", String::from_utf8_lossy(&output.stderr));
+    }
+    let document = String::from_utf8(output.stdout).context("the OpenAPI document is not UTF-8")?;
+    if check {
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        if committed != document {
+            bail!("openapi.json is out of date: run `cargo xtask openapi` and commit the result");
+        }
+        eprintln!("xtask: openapi.json is up to date");
+    } else {
+        std::fs::write(&path, document).with_context(|| format!("could not write {}", path.display()))?;
         eprintln!("xtask: wrote {}", path.display());
     }
     Ok(())

@@ -40,6 +40,8 @@ const OUR_CRATES: &[(&str, &[&str])] = &[
     ("slipway-service", &["slipway-domain", "slipway-auth", "slipway-store"]),
     ("slipway-graphql", &["slipway-domain", "slipway-service"]),
     ("slipway-gateway", &["slipway-domain", "slipway-service"]),
+    // The client library for applications: the domain's typed content, no server crate.
+    ("slipway-client", &["slipway-domain"]),
 ];
 
 fn tree(package: &str, depth: Option<u32>) -> Result<Vec<String>> {

@@ -1,8 +1,9 @@
-//! Developer tasks: `cargo xtask ci | test | layering | tidy | schema | bench | fuzz`.
+//! Developer tasks: `cargo xtask ci | test | clients | layering | tidy | schema | openapi | bench | fuzz`.
 //!
 //! Kept deliberately small: it shells out to cargo and reads what cargo prints.
 
 mod ci;
+mod clients;
 mod fuzz;
 mod layering;
 mod tidy;
@@ -13,11 +14,14 @@ fn usage() -> ExitCode {
     eprintln!(
         "usage: cargo xtask <task>\n\n\
          tasks:\n  \
-         ci         what CI runs: fmt check, layering and tidy checks, clippy -D warnings, schema drift, tests\n  \
-         test       the test suites (SQLite always; PostgreSQL too when SLIPWAY_TEST_DATABASE_URL is set)\n  \
+         ci         what CI runs: fmt check, layering and tidy checks, clippy -D warnings, schema and OpenAPI drift, tests\n  \
+         test       the test suites (SQLite always; PostgreSQL too when SLIPWAY_TEST_DATABASE_URL is set),\n             \
+         then the Python and TypeScript clients' suites\n  \
+         clients    only the Python and TypeScript clients' suites (against a freshly built slipway)\n  \
          layering   fail if a crate depends on what its layer must not use\n  \
          tidy       fail if a Rust module does not start with a `//!` doc\n  \
          schema     rewrite schema.graphql from the code\n  \
+         openapi    rewrite openapi.json (the REST endpoints' OpenAPI description) from the code\n  \
          bench      run the benchmarks and print their numbers\n  \
          fuzz       the domain's fuzz properties at length: fuzz [--cases N (20000)] [FILTER]"
     );
@@ -29,9 +33,11 @@ fn main() -> ExitCode {
     let result = match task.as_deref() {
         Some("ci") => ci::ci(),
         Some("test") => ci::test(),
+        Some("clients") => clients::clients(),
         Some("layering") => layering::check(),
         Some("tidy") => tidy::check(),
         Some("schema") => ci::schema(false),
+        Some("openapi") => ci::openapi(false),
         Some("bench") => ci::bench(),
         Some("fuzz") => fuzz::fuzz(&std::env::args().skip(2).collect::<Vec<_>>()),
         _ => return usage(),

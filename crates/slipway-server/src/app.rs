@@ -101,6 +101,8 @@ fn cors_layer(origins: &[String]) -> Result<CorsLayer, StartupError> {
             header::CONTENT_TYPE,
             header::IF_NONE_MATCH,
             HeaderName::from_static("x-request-id"),
+            // Sent by watch-stream clients that resume (see `watch.rs`).
+            HeaderName::from_static("last-event-id"),
         ])
         .expose_headers([
             header::ETAG,

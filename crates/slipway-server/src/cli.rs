@@ -41,6 +41,8 @@ pub enum Command {
     },
     /// Print the GraphQL schema (SDL) to standard output.
     Schema,
+    /// Print the OpenAPI description of the REST endpoints (JSON) to standard output.
+    Openapi,
     /// Set an organization's plan limit on environments per project (an operator's action).
     Quota(QuotaArgs),
     /// Provider-credential commands.

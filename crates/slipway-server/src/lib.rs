@@ -26,6 +26,7 @@ pub mod health;
 pub mod listener;
 pub mod media;
 pub mod metrics;
+pub mod openapi;
 pub mod rate_limit;
 pub mod remote;
 pub mod request_id;

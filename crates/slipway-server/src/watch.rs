@@ -2,12 +2,19 @@
 //! the current one on connect, then the new one each time a deployment changes what the
 //! environment serves — so that a gateway's cache is never stale. Keep-alive comments flow in
 //! between; the stream ends when the client leaves or the server shuts down.
+//!
+//! A client that reconnects sends the id of the last event it saw as `Last-Event-ID` (the ETag of
+//! the configuration it holds); when that is still what the environment serves, the stream does
+//! not send it again. The first thing sent is a `retry:` hint: how long a client should wait
+//! before reconnecting after the stream drops.
 
 use std::convert::Infallible;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
+use axum::http::HeaderMap;
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use futures_util::stream::{self, Stream, StreamExt};
 use slipway_service::{CallerEvent, CallerEvents, Event, ServiceError};
@@ -18,6 +25,21 @@ use crate::gateway::GatewayQuery;
 use crate::metrics::WatchGuard;
 use crate::shutdown::ShutdownSignal;
 use crate::state::AppState;
+
+/// The reconnection delay the stream advises (`retry:`); clients add their own backoff and jitter.
+pub const RETRY_HINT: Duration = Duration::from_secs(2);
+
+/// The header an `EventSource` (or any SSE client) sends on reconnecting.
+const LAST_EVENT_ID: &str = "last-event-id";
+
+/// The ETag the client says it holds, from `Last-Event-ID`.
+fn last_event_id(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(LAST_EVENT_ID)
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+}
 
 /// One configuration as an SSE event: `event: config`, `id: <etag>`, `data: <body>`.
 fn config_event(body: &str, etag: &str) -> SseEvent {
@@ -105,6 +127,7 @@ impl Watcher {
 pub async fn watch(
     State(state): State<AppState>,
     Authenticated(ctx): Authenticated,
+    headers: HeaderMap,
     query: Result<Query<GatewayQuery>, QueryRejection>,
 ) -> Result<Sse<impl Stream<Item = Result<SseEvent, Infallible>>>, ApiError> {
     let query = GatewayQuery::from_result(query)?;
@@ -120,7 +143,13 @@ pub async fn watch(
         )
         .await?;
     let view = &resolved.view;
-    let first = config_event(&view.body, &view.etag);
+    // A client that already holds the current configuration gets only the retry hint.
+    let first = if last_event_id(&headers) == Some(&*view.etag) {
+        SseEvent::default()
+    } else {
+        config_event(&view.body, &view.etag)
+    }
+    .retry(RETRY_HINT);
     let keepalive = KeepAlive::new().interval(state.keepalive).text("keep-alive");
     let watcher = Watcher {
         project,

@@ -10,6 +10,7 @@ mod bad_input;
 mod cli;
 mod connections;
 mod crash;
+mod dashboard;
 mod gateway;
 mod helpers;
 mod hostile;

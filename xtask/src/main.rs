@@ -1,10 +1,11 @@
-//! Developer tasks: `cargo xtask ci | test | layering | schema | bench | fuzz`.
+//! Developer tasks: `cargo xtask ci | test | layering | schema | web | bench | fuzz`.
 //!
 //! Kept deliberately small: it shells out to cargo and reads what cargo prints.
 
 mod ci;
 mod fuzz;
 mod layering;
+mod web;
 
 use std::process::ExitCode;
 
@@ -16,6 +17,7 @@ fn usage() -> ExitCode {
          test       the test suites (SQLite always; PostgreSQL too when SLIPWAY_TEST_DATABASE_URL is set)\n  \
          layering   fail if a crate depends on what its layer must not use\n  \
          schema     rewrite schema.graphql from the code\n  \
+         web        the dashboard: npm install, generate GraphQL types, build and embed the bundle\n  \
          bench      run the benchmarks and print their numbers\n  \
          fuzz       the domain's fuzz properties at length: fuzz [--cases N (20000)] [FILTER]"
     );
@@ -29,6 +31,7 @@ fn main() -> ExitCode {
         Some("test") => ci::test(),
         Some("layering") => layering::check(),
         Some("schema") => ci::schema(false),
+        Some("web") => web::build(),
         Some("bench") => ci::bench(),
         Some("fuzz") => fuzz::fuzz(&std::env::args().skip(2).collect::<Vec<_>>()),
         _ => return usage(),

@@ -16,6 +16,8 @@ export function makeClient(token: string, onUnauthenticated: () => void): Client
   return new Client({
     url: "/graphql",
     preferGetMethod: false,
+    // Pages show what they last read at once and re-read it: other people change projects too.
+    requestPolicy: "cache-and-network",
     fetchOptions: () => ({ headers: { Authorization: `Bearer ${token}` } }),
     exchanges: [
       mapExchange({

@@ -13,7 +13,7 @@ const DeploymentsQuery = graphql(`
   query EnvironmentDeployments($org: String!, $project: String!, $environment: String!) {
     environment(org: $org, project: $project, slug: $environment) {
       id name slug
-      deployments(first: 100) {
+      deployments(first: 50) {
         nodes {
           id sequence deployedAt
           deployedBy { subject name }

@@ -12,10 +12,10 @@ const OrganizationsQuery = graphql(`
   query Organizations {
     viewer {
       user { subject name }
-      organizations(first: 100) {
+      organizations(first: 20) {
         nodes {
           id slug name environmentQuota
-          projects(first: 100) { nodes { id slug name viewerRole } }
+          projects(first: 50) { nodes { id slug name viewerRole } }
         }
       }
     }

@@ -18,7 +18,7 @@ const OverviewQuery = graphql(`
           id slug name color description isSystem isProduction isDefaultPublishTarget isGatewayFallback
         }
       }
-      releases(states: [PENDING, APPROVED], first: 100) {
+      releases(states: [PENDING, APPROVED], first: 50) {
         nodes {
           id state origin
           targetEnvironment { slug }

@@ -12,7 +12,7 @@ export default async function startServer(): Promise<() => Promise<void>> {
   const dataDir = mkdtempSync(join(tmpdir(), "slipway-browser-"));
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("SLIPWAY_")));
   const child = spawn(BINARY, ["serve"], {
-    env: { ...env, SLIPWAY_DATA_DIR: dataDir, SLIPWAY_LISTEN: "127.0.0.1:0", SLIPWAY_LOG: "info", SLIPWAY_LOG_FORMAT: "text", NO_COLOR: "1" },
+    env: { ...env, SLIPWAY_DATA_DIR: dataDir, SLIPWAY_LISTEN: "127.0.0.1:0", SLIPWAY_LOG: "info", SLIPWAY_LOG_FORMAT: "text", NO_COLOR: "1", SLIPWAY_JWT_LEEWAY: "0" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const url = await new Promise<string>((done, fail) => {

@@ -24,5 +24,7 @@ export default defineConfig({
     globals: true,
     include: ["src/**/*.test.{ts,tsx}"],
     setupFiles: ["src/test/setup.ts"],
+    // Typing through user-event is slow on a busy 2-core machine.
+    testTimeout: 30_000,
   },
 });

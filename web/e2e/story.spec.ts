@@ -66,10 +66,11 @@ test("Alice ships a prompt to prod with Bob's approval, live, and rolls staging 
 
   // Deploy: one prompt version to staging and qa at once, with the forecast shown first.
   await alice.getByRole("link", { name: "Deploy" }).click();
-  await alice.getByLabel("Prompt key").fill("greeting");
-  await alice.getByLabel("Message").fill("first draft");
-  await alice.getByRole("checkbox", { name: "Staging" }).check();
-  await alice.getByRole("checkbox", { name: "QA" }).check();
+  const publish = alice.getByRole("form", { name: "Publish a prompt version" });
+  await publish.getByLabel("Prompt key").fill("greeting");
+  await publish.getByLabel("Message").fill("first draft");
+  await publish.getByRole("checkbox", { name: "Staging" }).check();
+  await publish.getByRole("checkbox", { name: "QA" }).check();
   await expect(alice.getByTestId("forecast-staging")).toHaveText("deploys now");
   await expect(alice.getByTestId("forecast-qa")).toHaveText("deploys now");
   await snap(alice, info, "04-deploy");
@@ -141,9 +142,9 @@ test("Alice ships a prompt to prod with Bob's approval, live, and rolls staging 
 
   // A second version to staging, then a rollback from staging's timeline.
   await alice.getByRole("link", { name: "Deploy" }).click();
-  await alice.getByLabel("Prompt key").fill("greeting");
-  await alice.getByLabel("Content (JSON)").fill(JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "system", content: "Hello {{name}}!" }], parameters: {}, variables: ["name"] }));
-  await alice.getByRole("checkbox", { name: "Staging" }).check();
+  await publish.getByLabel("Prompt key").fill("greeting");
+  await publish.getByLabel("Content (JSON)").fill(JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "system", content: "Hello {{name}}!" }], parameters: {}, variables: ["name"] }));
+  await publish.getByRole("checkbox", { name: "Staging" }).check();
   await alice.getByRole("button", { name: "Publish to 1 environment" }).click();
   await expect(alice.getByText("Version 2 published.")).toBeVisible();
   await alice.getByRole("link", { name: "Overview" }).click();

@@ -1,5 +1,5 @@
 // One project's pages under /orgs/:org/projects/:project: its tabs and their routes.
-import { NavLink, Route, Routes, useParams } from "react-router";
+import { Link, NavLink, Route, Routes, useParams } from "react-router";
 import { useQuery } from "urql";
 import { graphql } from "../gql";
 import type { Session } from "../lib/session";
@@ -13,6 +13,8 @@ import { ReleasesPage } from "../features/releases/ReleasesPage";
 import { DeploymentsPage } from "../features/deployments/DeploymentsPage";
 import { AuditPage } from "../features/audit/AuditPage";
 import { MembersPage } from "../features/members/MembersPage";
+import { ResourcesPage } from "../features/resources/ResourcesPage";
+import { ResourcePage } from "../features/resources/ResourcePage";
 
 const ProjectQuery = graphql(`
   query ProjectShell($org: String!, $project: String!) {
@@ -23,6 +25,7 @@ const ProjectQuery = graphql(`
 const TABS: [string, string][] = [
   ["", "Overview"],
   ["settings/environments", "Environments"],
+  ["resources", "Resources"],
   ["deploy", "Deploy"],
   ["promote", "Promote"],
   ["releases", "Releases"],
@@ -38,9 +41,9 @@ export function ProjectRoutes({ session }: { session: Session }) {
   const base = `/orgs/${org}/projects/${project}`;
   return (
     <ProjectContext.Provider value={{ org, project, role: data.project.viewerRole, subject: session.subject }}>
-      <p className="muted">
-        {data.project.organization.name} /
-      </p>
+      <nav aria-label="Breadcrumb" className="muted">
+        <Link to="/">Organizations</Link> / {data.project.organization.name}
+      </nav>
       <h1>{data.project.name}</h1>
       <nav className="tabs" aria-label="Project">
         {TABS.map(([path, label]) => (
@@ -52,6 +55,8 @@ export function ProjectRoutes({ session }: { session: Session }) {
       <Routes>
         <Route index element={<ProjectOverview />} />
         <Route path="settings/environments" element={<EnvironmentsSettings />} />
+        <Route path="resources" element={<ResourcesPage />} />
+        <Route path="resources/:kind/:key" element={<ResourcePage />} />
         <Route path="deploy" element={<DeployPage />} />
         <Route path="promote" element={<PromotePage />} />
         <Route path="releases" element={<ReleasesPage />} />

@@ -16,6 +16,7 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
 type Documents = {
     "\n  query ProjectShell($org: String!, $project: String!) {\n    project(org: $org, slug: $project) { id slug name viewerRole organization { slug name } }\n  }\n": typeof types.ProjectShellDocument,
     "\n  query AuditLog($org: String!, $project: String!, $after: String) {\n    auditLog(org: $org, project: $project, first: 50, after: $after) {\n      pageInfo { hasNextPage endCursor }\n      nodes { id sequence action actor actorUser { subject name } targetKind targetId at requestId }\n    }\n  }\n": typeof types.AuditLogDocument,
+    "\n  mutation DeployVersion($org: String!, $project: String!, $environment: String!, $changes: [DeployChangeInput!]!, $message: String!) {\n    deploy(org: $org, project: $project, environment: $environment, changes: $changes, message: $message) { id state }\n  }\n": typeof types.DeployVersionDocument,
     "\n  query DeployTargets($org: String!, $project: String!) {\n    project(org: $org, slug: $project) {\n      id\n      environments(first: 100) { nodes { id slug name isDefaultPublishTarget policy { allowDirect requiredApprovals freezeWindows { start end } } } }\n      resources(first: 100) { nodes { id kind key latestVersion { number } } }\n    }\n  }\n": typeof types.DeployTargetsDocument,
     "\n  mutation CreatePrompt($org: String!, $project: String!, $key: String!) {\n    createPrompt(org: $org, project: $project, key: $key) { id key }\n  }\n": typeof types.CreatePromptDocument,
     "\n  mutation PublishPromptVersion($org: String!, $project: String!, $key: String!, $content: JSON!, $message: String!, $publishTo: [String!]) {\n    createPromptVersion(org: $org, project: $project, key: $key, content: $content, message: $message, publishTo: $publishTo) {\n      created version { number } releases { id state targetEnvironment { slug } }\n    }\n  }\n": typeof types.PublishPromptVersionDocument,
@@ -52,10 +53,20 @@ type Documents = {
     "mutation CancelRelease($id: ID!, $reason: String!) { cancelRelease(id: $id, reason: $reason) { id state } }": typeof types.CancelReleaseDocument,
     "mutation ApplyRelease($id: ID!, $bypassReason: String) { applyRelease(id: $id, bypassReason: $bypassReason) { id state } }": typeof types.ApplyReleaseDocument,
     "\n  query ProjectReleases($org: String!, $project: String!, $states: [ReleaseState!]!) {\n    project(org: $org, slug: $project) {\n      id\n      releases(states: $states, first: 100) {\n        nodes { id state origin createdAt author { subject } targetEnvironment { slug } changes { resource { key } toVersion { number } } }\n      }\n    }\n  }\n": typeof types.ProjectReleasesDocument,
+    "\n  mutation SetProviderCredential($org: String!, $project: String!, $provider: String!, $secret: String!) {\n    setProviderCredential(org: $org, project: $project, provider: $provider, secret: $secret) { id }\n  }\n": typeof types.SetProviderCredentialDocument,
+    "\n  query ResourceVersions($org: String!, $project: String!, $kind: ResourceKind!, $key: String!) {\n    project(org: $org, slug: $project) {\n      id\n      environments(first: 100) { nodes { id slug name } }\n      resource(kind: $kind, key: $key) {\n        id kind key\n        versions(first: 50) { nodes { id number content contentHash message createdAt author { subject name } } }\n      }\n    }\n  }\n": typeof types.ResourceVersionsDocument,
+    "\n  mutation NewPromptVersion($org: String!, $project: String!, $key: String!, $content: JSON!, $message: String!, $publishTo: [String!]) {\n    createPromptVersion(org: $org, project: $project, key: $key, content: $content, message: $message, publishTo: $publishTo) { created version { number } }\n  }\n": typeof types.NewPromptVersionDocument,
+    "\n  mutation NewRoutingRuleRelease($org: String!, $project: String!, $key: String!, $content: JSON!, $message: String!, $publishTo: [String!]) {\n    createRoutingRuleRelease(org: $org, project: $project, key: $key, content: $content, message: $message, publishTo: $publishTo) { created version { number } }\n  }\n": typeof types.NewRoutingRuleReleaseDocument,
+    "\n  mutation NewProviderActivation($org: String!, $project: String!, $key: String!, $content: JSON!, $message: String!, $publishTo: [String!]) {\n    createProviderActivation(org: $org, project: $project, key: $key, content: $content, message: $message, publishTo: $publishTo) { created version { number } }\n  }\n": typeof types.NewProviderActivationDocument,
+    "\n  query Resources($org: String!, $project: String!) {\n    project(org: $org, slug: $project) {\n      id\n      resources(first: 100) { nodes { id kind key createdAt latestVersion { number message createdAt } } }\n    }\n  }\n": typeof types.ResourcesDocument,
+    "\n  mutation CreatePromptResource($org: String!, $project: String!, $key: String!) { createPrompt(org: $org, project: $project, key: $key) { id } }\n": typeof types.CreatePromptResourceDocument,
+    "\n  mutation CreateRoutingRule($org: String!, $project: String!, $key: String!) { createRoutingRule(org: $org, project: $project, key: $key) { id } }\n": typeof types.CreateRoutingRuleDocument,
+    "\n  mutation CreateProvider($org: String!, $project: String!, $key: String!) { createProvider(org: $org, project: $project, key: $key) { id } }\n": typeof types.CreateProviderDocument,
 };
 const documents: Documents = {
     "\n  query ProjectShell($org: String!, $project: String!) {\n    project(org: $org, slug: $project) { id slug name viewerRole organization { slug name } }\n  }\n": types.ProjectShellDocument,
     "\n  query AuditLog($org: String!, $project: String!, $after: String) {\n    auditLog(org: $org, project: $project, first: 50, after: $after) {\n      pageInfo { hasNextPage endCursor }\n      nodes { id sequence action actor actorUser { subject name } targetKind targetId at requestId }\n    }\n  }\n": types.AuditLogDocument,
+    "\n  mutation DeployVersion($org: String!, $project: String!, $environment: String!, $changes: [DeployChangeInput!]!, $message: String!) {\n    deploy(org: $org, project: $project, environment: $environment, changes: $changes, message: $message) { id state }\n  }\n": types.DeployVersionDocument,
     "\n  query DeployTargets($org: String!, $project: String!) {\n    project(org: $org, slug: $project) {\n      id\n      environments(first: 100) { nodes { id slug name isDefaultPublishTarget policy { allowDirect requiredApprovals freezeWindows { start end } } } }\n      resources(first: 100) { nodes { id kind key latestVersion { number } } }\n    }\n  }\n": types.DeployTargetsDocument,
     "\n  mutation CreatePrompt($org: String!, $project: String!, $key: String!) {\n    createPrompt(org: $org, project: $project, key: $key) { id key }\n  }\n": types.CreatePromptDocument,
     "\n  mutation PublishPromptVersion($org: String!, $project: String!, $key: String!, $content: JSON!, $message: String!, $publishTo: [String!]) {\n    createPromptVersion(org: $org, project: $project, key: $key, content: $content, message: $message, publishTo: $publishTo) {\n      created version { number } releases { id state targetEnvironment { slug } }\n    }\n  }\n": types.PublishPromptVersionDocument,
@@ -92,6 +103,15 @@ const documents: Documents = {
     "mutation CancelRelease($id: ID!, $reason: String!) { cancelRelease(id: $id, reason: $reason) { id state } }": types.CancelReleaseDocument,
     "mutation ApplyRelease($id: ID!, $bypassReason: String) { applyRelease(id: $id, bypassReason: $bypassReason) { id state } }": types.ApplyReleaseDocument,
     "\n  query ProjectReleases($org: String!, $project: String!, $states: [ReleaseState!]!) {\n    project(org: $org, slug: $project) {\n      id\n      releases(states: $states, first: 100) {\n        nodes { id state origin createdAt author { subject } targetEnvironment { slug } changes { resource { key } toVersion { number } } }\n      }\n    }\n  }\n": types.ProjectReleasesDocument,
+    "\n  mutation SetProviderCredential($org: String!, $project: String!, $provider: String!, $secret: String!) {\n    setProviderCredential(org: $org, project: $project, provider: $provider, secret: $secret) { id }\n  }\n": types.SetProviderCredentialDocument,
+    "\n  query ResourceVersions($org: String!, $project: String!, $kind: ResourceKind!, $key: String!) {\n    project(org: $org, slug: $project) {\n      id\n      environments(first: 100) { nodes { id slug name } }\n      resource(kind: $kind, key: $key) {\n        id kind key\n        versions(first: 50) { nodes { id number content contentHash message createdAt author { subject name } } }\n      }\n    }\n  }\n": types.ResourceVersionsDocument,
+    "\n  mutation NewPromptVersion($org: String!, $project: String!, $key: String!, $content: JSON!, $message: String!, $publishTo: [String!]) {\n    createPromptVersion(org: $org, project: $project, key: $key, content: $content, message: $message, publishTo: $publishTo) { created version { number } }\n  }\n": types.NewPromptVersionDocument,
+    "\n  mutation NewRoutingRuleRelease($org: String!, $project: String!, $key: String!, $content: JSON!, $message: String!, $publishTo: [String!]) {\n    createRoutingRuleRelease(org: $org, project: $project, key: $key, content: $content, message: $message, publishTo: $publishTo) { created version { number } }\n  }\n": types.NewRoutingRuleReleaseDocument,
+    "\n  mutation NewProviderActivation($org: String!, $project: String!, $key: String!, $content: JSON!, $message: String!, $publishTo: [String!]) {\n    createProviderActivation(org: $org, project: $project, key: $key, content: $content, message: $message, publishTo: $publishTo) { created version { number } }\n  }\n": types.NewProviderActivationDocument,
+    "\n  query Resources($org: String!, $project: String!) {\n    project(org: $org, slug: $project) {\n      id\n      resources(first: 100) { nodes { id kind key createdAt latestVersion { number message createdAt } } }\n    }\n  }\n": types.ResourcesDocument,
+    "\n  mutation CreatePromptResource($org: String!, $project: String!, $key: String!) { createPrompt(org: $org, project: $project, key: $key) { id } }\n": types.CreatePromptResourceDocument,
+    "\n  mutation CreateRoutingRule($org: String!, $project: String!, $key: String!) { createRoutingRule(org: $org, project: $project, key: $key) { id } }\n": types.CreateRoutingRuleDocument,
+    "\n  mutation CreateProvider($org: String!, $project: String!, $key: String!) { createProvider(org: $org, project: $project, key: $key) { id } }\n": types.CreateProviderDocument,
 };
 
 /**
@@ -116,6 +136,10 @@ export function graphql(source: "\n  query ProjectShell($org: String!, $project:
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query AuditLog($org: String!, $project: String!, $after: String) {\n    auditLog(org: $org, project: $project, first: 50, after: $after) {\n      pageInfo { hasNextPage endCursor }\n      nodes { id sequence action actor actorUser { subject name } targetKind targetId at requestId }\n    }\n  }\n"): (typeof documents)["\n  query AuditLog($org: String!, $project: String!, $after: String) {\n    auditLog(org: $org, project: $project, first: 50, after: $after) {\n      pageInfo { hasNextPage endCursor }\n      nodes { id sequence action actor actorUser { subject name } targetKind targetId at requestId }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeployVersion($org: String!, $project: String!, $environment: String!, $changes: [DeployChangeInput!]!, $message: String!) {\n    deploy(org: $org, project: $project, environment: $environment, changes: $changes, message: $message) { id state }\n  }\n"): (typeof documents)["\n  mutation DeployVersion($org: String!, $project: String!, $environment: String!, $changes: [DeployChangeInput!]!, $message: String!) {\n    deploy(org: $org, project: $project, environment: $environment, changes: $changes, message: $message) { id state }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -260,6 +284,42 @@ export function graphql(source: "mutation ApplyRelease($id: ID!, $bypassReason: 
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query ProjectReleases($org: String!, $project: String!, $states: [ReleaseState!]!) {\n    project(org: $org, slug: $project) {\n      id\n      releases(states: $states, first: 100) {\n        nodes { id state origin createdAt author { subject } targetEnvironment { slug } changes { resource { key } toVersion { number } } }\n      }\n    }\n  }\n"): (typeof documents)["\n  query ProjectReleases($org: String!, $project: String!, $states: [ReleaseState!]!) {\n    project(org: $org, slug: $project) {\n      id\n      releases(states: $states, first: 100) {\n        nodes { id state origin createdAt author { subject } targetEnvironment { slug } changes { resource { key } toVersion { number } } }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SetProviderCredential($org: String!, $project: String!, $provider: String!, $secret: String!) {\n    setProviderCredential(org: $org, project: $project, provider: $provider, secret: $secret) { id }\n  }\n"): (typeof documents)["\n  mutation SetProviderCredential($org: String!, $project: String!, $provider: String!, $secret: String!) {\n    setProviderCredential(org: $org, project: $project, provider: $provider, secret: $secret) { id }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ResourceVersions($org: String!, $project: String!, $kind: ResourceKind!, $key: String!) {\n    project(org: $org, slug: $project) {\n      id\n      environments(first: 100) { nodes { id slug name } }\n      resource(kind: $kind, key: $key) {\n        id kind key\n        versions(first: 50) { nodes { id number content contentHash message createdAt author { subject name } } }\n      }\n    }\n  }\n"): (typeof documents)["\n  query ResourceVersions($org: String!, $project: String!, $kind: ResourceKind!, $key: String!) {\n    project(org: $org, slug: $project) {\n      id\n      environments(first: 100) { nodes { id slug name } }\n      resource(kind: $kind, key: $key) {\n        id kind key\n        versions(first: 50) { nodes { id number content contentHash message createdAt author { subject name } } }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation NewPromptVersion($org: String!, $project: String!, $key: String!, $content: JSON!, $message: String!, $publishTo: [String!]) {\n    createPromptVersion(org: $org, project: $project, key: $key, content: $content, message: $message, publishTo: $publishTo) { created version { number } }\n  }\n"): (typeof documents)["\n  mutation NewPromptVersion($org: String!, $project: String!, $key: String!, $content: JSON!, $message: String!, $publishTo: [String!]) {\n    createPromptVersion(org: $org, project: $project, key: $key, content: $content, message: $message, publishTo: $publishTo) { created version { number } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation NewRoutingRuleRelease($org: String!, $project: String!, $key: String!, $content: JSON!, $message: String!, $publishTo: [String!]) {\n    createRoutingRuleRelease(org: $org, project: $project, key: $key, content: $content, message: $message, publishTo: $publishTo) { created version { number } }\n  }\n"): (typeof documents)["\n  mutation NewRoutingRuleRelease($org: String!, $project: String!, $key: String!, $content: JSON!, $message: String!, $publishTo: [String!]) {\n    createRoutingRuleRelease(org: $org, project: $project, key: $key, content: $content, message: $message, publishTo: $publishTo) { created version { number } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation NewProviderActivation($org: String!, $project: String!, $key: String!, $content: JSON!, $message: String!, $publishTo: [String!]) {\n    createProviderActivation(org: $org, project: $project, key: $key, content: $content, message: $message, publishTo: $publishTo) { created version { number } }\n  }\n"): (typeof documents)["\n  mutation NewProviderActivation($org: String!, $project: String!, $key: String!, $content: JSON!, $message: String!, $publishTo: [String!]) {\n    createProviderActivation(org: $org, project: $project, key: $key, content: $content, message: $message, publishTo: $publishTo) { created version { number } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Resources($org: String!, $project: String!) {\n    project(org: $org, slug: $project) {\n      id\n      resources(first: 100) { nodes { id kind key createdAt latestVersion { number message createdAt } } }\n    }\n  }\n"): (typeof documents)["\n  query Resources($org: String!, $project: String!) {\n    project(org: $org, slug: $project) {\n      id\n      resources(first: 100) { nodes { id kind key createdAt latestVersion { number message createdAt } } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreatePromptResource($org: String!, $project: String!, $key: String!) { createPrompt(org: $org, project: $project, key: $key) { id } }\n"): (typeof documents)["\n  mutation CreatePromptResource($org: String!, $project: String!, $key: String!) { createPrompt(org: $org, project: $project, key: $key) { id } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateRoutingRule($org: String!, $project: String!, $key: String!) { createRoutingRule(org: $org, project: $project, key: $key) { id } }\n"): (typeof documents)["\n  mutation CreateRoutingRule($org: String!, $project: String!, $key: String!) { createRoutingRule(org: $org, project: $project, key: $key) { id } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateProvider($org: String!, $project: String!, $key: String!) { createProvider(org: $org, project: $project, key: $key) { id } }\n"): (typeof documents)["\n  mutation CreateProvider($org: String!, $project: String!, $key: String!) { createProvider(org: $org, project: $project, key: $key) { id } }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

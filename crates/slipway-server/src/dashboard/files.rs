@@ -13,13 +13,13 @@ pub const INDEX: EmbeddedFile = EmbeddedFile {
 /// Every other file of the bundle; the names carry a hash of their content.
 pub const ASSETS: [EmbeddedFile; 2] = [
     EmbeddedFile {
-        path: "assets/index-BwJ1BLLY.css",
-        content_type: "text/css; charset=utf-8",
-        stored: Stored::Plain(include_bytes!("../../assets/dashboard/assets/index-BwJ1BLLY.css")),
+        path: "assets/index-DFknQoE7.js",
+        content_type: "text/javascript; charset=utf-8",
+        stored: Stored::Plain(include_bytes!("../../assets/dashboard/assets/index-DFknQoE7.js")),
     },
     EmbeddedFile {
-        path: "assets/index-D6FXYFTZ.js",
-        content_type: "text/javascript; charset=utf-8",
-        stored: Stored::Plain(include_bytes!("../../assets/dashboard/assets/index-D6FXYFTZ.js")),
+        path: "assets/index-DshN7UPE.css",
+        content_type: "text/css; charset=utf-8",
+        stored: Stored::Plain(include_bytes!("../../assets/dashboard/assets/index-DshN7UPE.css")),
     },
 ];

@@ -9,6 +9,8 @@ import { can } from "../../lib/permissions";
 import { describeError, fieldMessage, type Problem } from "../../lib/errors";
 import { Field } from "../../ui/Field";
 import { ErrorNotice, Loading } from "../../ui/Status";
+import { DeployExisting } from "./DeployExisting";
+import { forecast } from "./forecast";
 
 const DeployQuery = graphql(`
   query DeployTargets($org: String!, $project: String!) {
@@ -31,14 +33,6 @@ const PublishPrompt = graphql(`
     }
   }
 `);
-
-/** What publishing to an environment will do under its policy, as far as can be told before. */
-export function forecast(policy: { allowDirect: boolean; requiredApprovals: number; freezeWindows: { start: string; end: string }[] }, now: Date): "deploys now" | "waits for approval" | "refused by policy" | "waits for the freeze to end" {
-  if (!policy.allowDirect) return "refused by policy";
-  if (policy.requiredApprovals > 0) return "waits for approval";
-  if (policy.freezeWindows.some((w) => new Date(w.start) <= now && now < new Date(w.end))) return "waits for the freeze to end";
-  return "deploys now";
-}
 
 const EXAMPLE = JSON.stringify(
   { model: "gpt-4o-mini", messages: [{ role: "system", content: "Greet {{name}} warmly." }], parameters: { temperature: 0.3 }, variables: ["name"] },
@@ -82,6 +76,7 @@ export function DeployPage() {
   };
   const now = new Date();
   return (
+    <>
     <form onSubmit={submit} aria-labelledby="deploy-title">
       <h2 id="deploy-title">Publish a prompt version</h2>
       <Field label="Prompt key" list="prompt-keys" value={key} onChange={(e) => setKey(e.target.value)} error={fieldMessage(problem, "key")} hint="An existing prompt, or a new key to create it" required />
@@ -128,5 +123,7 @@ export function DeployPage() {
         </div>
       ) : null}
     </form>
+    <DeployExisting resources={data.project.resources.nodes} environments={envs} />
+    </>
   );
 }

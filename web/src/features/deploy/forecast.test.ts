@@ -1,4 +1,4 @@
-import { forecast } from "./DeployPage";
+import { forecast } from "./forecast";
 
 const policy = { allowDirect: true, requiredApprovals: 0, freezeWindows: [] as { start: string; end: string }[] };
 const now = new Date("2026-12-25T12:00:00Z");

@@ -108,6 +108,7 @@ export function ProjectOverview() {
             {env.description ? <p>{env.description}</p> : null}
             <Serves environment={env.slug} tick={tick} />
             <h3>Pending releases</h3>
+            {pending.some((r) => r.targetEnvironment?.slug === env.slug) ? null : <p className="muted">None.</p>}
             <ul aria-label={`Pending releases to ${env.slug}`}>
               {pending
                 .filter((r) => r.targetEnvironment?.slug === env.slug)

@@ -54,12 +54,15 @@ test("a FORBIDDEN from the API is shown with what it means", async ({ page }, in
 });
 
 test("an expired session returns to sign-in and then to the same page", async ({ page }) => {
-  await page.goto(signInLink("olivia", "Olivia", "3s"));
+  // Long enough to reach the page on a busy machine; the test then waits for the token's own expiry.
+  const link = signInLink("olivia", "Olivia", "10s");
+  const claims = JSON.parse(Buffer.from(tokenOf(link).split(".")[1] ?? "", "base64url").toString()) as { exp: number };
+  await page.goto(link);
   await page.getByRole("link", { name: "Assistant" }).click();
   await page.getByRole("link", { name: "Audit log" }).click();
   const here = page.url();
   expect(here).toContain("/orgs/globex/projects/assistant/audit");
-  await page.waitForTimeout(3_500);
+  await page.waitForTimeout(Math.max(0, claims.exp * 1000 - Date.now()) + 1_000);
   await page.getByRole("link", { name: "Releases" }).click();
   await expect(page.getByRole("heading", { name: "Sign in to Slipway" })).toBeVisible();
   await expect(page.getByText(/Your session ended/)).toBeVisible();

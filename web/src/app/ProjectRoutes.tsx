@@ -13,6 +13,7 @@ import { ReleasesPage } from "../features/releases/ReleasesPage";
 import { DeploymentsPage } from "../features/deployments/DeploymentsPage";
 import { AuditPage } from "../features/audit/AuditPage";
 import { MembersPage } from "../features/members/MembersPage";
+import { ReleasePage } from "../features/releases/ReleasePage";
 import { ResourcesPage } from "../features/resources/ResourcesPage";
 import { ResourcePage } from "../features/resources/ResourcePage";
 
@@ -60,6 +61,7 @@ export function ProjectRoutes({ session }: { session: Session }) {
         <Route path="deploy" element={<DeployPage />} />
         <Route path="promote" element={<PromotePage />} />
         <Route path="releases" element={<ReleasesPage />} />
+        <Route path="releases/:id" element={<ReleasePage session={session} />} />
         <Route path="environments/:environment/deployments" element={<DeploymentsPage />} />
         <Route path="audit" element={<AuditPage />} />
         <Route path="members" element={<MembersPage />} />

@@ -91,7 +91,7 @@ export function DeployExisting({ resources, environments }: { resources: { id: s
         <ul aria-label="Deploy outcomes">
           {outcomes.map((o) => (
             <li key={o.target}>
-              {o.target}: {o.release ? <Link to={`/releases/${o.release.id}`}>{o.release.state.toLowerCase()}</Link> : <span className="field-error">{o.error}</span>}
+              {o.target}: {o.release ? <Link to={`/orgs/${org}/projects/${project}/releases/${o.release.id}`}>{o.release.state.toLowerCase()}</Link> : <span className="field-error">{o.error}</span>}
             </li>
           ))}
         </ul>

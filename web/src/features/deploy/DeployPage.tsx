@@ -116,7 +116,7 @@ export function DeployPage() {
           <ul>
             {outcome.releases.map((r) => (
               <li key={r.id}>
-                {r.target}: <Link to={`/releases/${r.id}`}>{r.state.toLowerCase()}</Link>
+                {r.target}: <Link to={`/orgs/${org}/projects/${project}/releases/${r.id}`}>{r.state.toLowerCase()}</Link>
               </li>
             ))}
           </ul>

@@ -49,7 +49,7 @@ export function DeploymentsPage() {
         {entries.map((d, index) => (
           <li key={d.id}>
             <strong>#{d.sequence}</strong> {new Date(d.deployedAt).toLocaleString()} by {d.deployedBy?.name ?? d.deployedBy?.subject ?? "unknown"}
-            {d.release ? <> · <Link to={`/releases/${d.release.id}`}>{d.release.origin.toLowerCase()} release</Link></> : null}
+            {d.release ? <> · <Link to={`/orgs/${org}/projects/${project}/releases/${d.release.id}`}>{d.release.origin.toLowerCase()} release</Link></> : null}
             <ul>
               {d.changes.map((c, i) => (
                 <li key={i}>
@@ -72,7 +72,7 @@ export function DeploymentsPage() {
         ))}
       </ol>
       <ErrorNotice problem={problem} />
-      {result ? <p role="status">Rollback release <Link to={`/releases/${result.id}`}>{result.state.toLowerCase()}</Link>.</p> : null}
+      {result ? <p role="status">Rollback release <Link to={`/orgs/${org}/projects/${project}/releases/${result.id}`}>{result.state.toLowerCase()}</Link>.</p> : null}
     </section>
   );
 }

@@ -114,7 +114,7 @@ export function ProjectOverview() {
                 .filter((r) => r.targetEnvironment?.slug === env.slug)
                 .map((r) => (
                   <li key={r.id}>
-                    <Link to={`/releases/${r.id}`}>
+                    <Link to={`/orgs/${org}/projects/${project}/releases/${r.id}`}>
                       {r.origin.toLowerCase()}: {r.changes.map((c) => `${c.resource?.key ?? "?"} → v${c.toVersion?.number ?? "none"}`).join(", ")}
                     </Link>{" "}
                     <span className={`badge state-${r.state}`}>{r.state.toLowerCase()}</span>

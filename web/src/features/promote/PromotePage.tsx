@@ -97,7 +97,7 @@ export function PromotePage() {
       <ErrorNotice problem={problem} />
       {release ? (
         <p role="status">
-          Release <Link to={`/releases/${release.id}`}>{release.state.toLowerCase()}</Link>.
+          Release <Link to={`/orgs/${org}/projects/${project}/releases/${release.id}`}>{release.state.toLowerCase()}</Link>.
         </p>
       ) : null}
     </section>

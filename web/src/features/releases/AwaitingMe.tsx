@@ -36,7 +36,7 @@ function ProjectPending({ org, project, name, session }: { org: string; project:
     <>
       {waiting.map((release) => (
         <li key={release.id}>
-          <Link to={`/releases/${release.id}`}>
+          <Link to={`/orgs/${org}/projects/${project}/releases/${release.id}`}>
             {org}/{project}: {release.origin.toLowerCase()} to {release.targetEnvironment?.slug} ({release.changes.map((c) => `${c.resource?.key} → v${c.toVersion?.number ?? "none"}`).join(", ")})
           </Link>{" "}
           <span className="muted">in {name}, by {release.author?.name ?? release.author?.subject}</span>

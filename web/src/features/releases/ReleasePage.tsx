@@ -1,8 +1,10 @@
 // One release: its changes, state, policy revision, approvals and how many count, why it waits,
 // and approve / reject with a reason / cancel / apply (with the owner's bypass and its reason).
-import { useState } from "react";
+// Opened from a project's pages, it follows `releaseUpdated` and re-reads on every change.
+
 import { useParams } from "react-router";
-import { useMutation, useQuery } from "urql";
+import { useEffect, useState } from "react";
+import { useMutation, useQuery, useSubscription } from "urql";
 import { graphql } from "../../gql";
 import type { Session } from "../../lib/session";
 import { describeError, type Problem } from "../../lib/errors";
@@ -23,6 +25,11 @@ const ReleaseQuery = graphql(`
     }
   }
 `);
+const ReleaseWatch = graphql(`
+  subscription ReleaseWatch($org: String!, $project: String!) {
+    releaseUpdated(org: $org, project: $project) { id state }
+  }
+`);
 const Approve = graphql(`mutation ApproveRelease($id: ID!) { approveRelease(id: $id) { id state } }`);
 const Reject = graphql(`mutation RejectRelease($id: ID!, $reason: String!) { rejectRelease(id: $id, reason: $reason) { id state } }`);
 const Cancel = graphql(`mutation CancelRelease($id: ID!, $reason: String!) { cancelRelease(id: $id, reason: $reason) { id state } }`);
@@ -36,8 +43,15 @@ export function countingApprovals(approvals: { user?: { subject: string } | null
 }
 
 export function ReleasePage({ session }: { session: Session }) {
-  const { id = "" } = useParams();
+  const { id = "", org = "", project = "" } = useParams();
   const [{ data, fetching, error }, refetch] = useQuery({ query: ReleaseQuery, variables: { id } });
+  const [watched] = useSubscription(
+    { query: ReleaseWatch, variables: { org, project }, pause: org === "" || project === "" },
+    (seen: number | undefined, event) => ((seen ?? 0) + (event.releaseUpdated.id === id ? 1 : 0)),
+  );
+  useEffect(() => {
+    if (watched.data) refetch({ requestPolicy: "network-only" });
+  }, [watched.data, refetch]);
   const [reason, setReason] = useState("");
   const [problem, setProblem] = useState<Problem | null>(null);
   const [, approve] = useMutation(Approve);

@@ -41,7 +41,7 @@ export function ReleasesPage() {
         <tbody>
           {data?.project.releases.nodes.map((r) => (
             <tr key={r.id}>
-              <td><Link to={`/releases/${r.id}`}>{r.origin.toLowerCase()}: {r.changes.map((c) => `${c.resource?.key} → v${c.toVersion?.number ?? "none"}`).join(", ")}</Link></td>
+              <td><Link to={`/orgs/${org}/projects/${project}/releases/${r.id}`}>{r.origin.toLowerCase()}: {r.changes.map((c) => `${c.resource?.key} → v${c.toVersion?.number ?? "none"}`).join(", ")}</Link></td>
               <td>{r.targetEnvironment?.slug}</td>
               <td><span className={`badge state-${r.state}`}>{r.state.toLowerCase()}</span></td>
               <td>{r.author?.subject}</td>

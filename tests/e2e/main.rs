@@ -12,6 +12,7 @@ mod chat;
 mod cli;
 mod connections;
 mod crash;
+mod dashboard;
 mod fake_upstream;
 mod gateway;
 mod helpers;

@@ -1,4 +1,5 @@
-//! `ci`, `test`, `schema`, `openapi` and `bench`: thin wrappers over cargo commands.
+//! `ci`, `test`, `schema`, `openapi` and `bench`: thin wrappers over cargo commands (`ci` also
+//! runs the dashboard's checks of `web.rs`).
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -52,7 +53,11 @@ pub fn ci() -> Result<()> {
     )?;
     schema(true)?;
     openapi(true)?;
-    test()
+    // The dashboard's type check, lint, unit tests and bundle drift, before the long Rust tests;
+    // its browser suite after them, on the binary they built.
+    crate::web::check()?;
+    test()?;
+    crate::web::browser()
 }
 
 /// The test suites, then the Python and TypeScript clients' suites. The PostgreSQL half runs

@@ -1,4 +1,4 @@
-//! Developer tasks: `cargo xtask ci | test | clients | layering | tidy | schema | openapi | bench | fuzz`.
+//! Developer tasks: `cargo xtask ci | test | clients | layering | tidy | schema | openapi | web | bench | fuzz`.
 //!
 //! Kept deliberately small: it shells out to cargo and reads what cargo prints.
 
@@ -7,6 +7,7 @@ mod clients;
 mod fuzz;
 mod layering;
 mod tidy;
+mod web;
 
 use std::process::ExitCode;
 
@@ -22,6 +23,7 @@ fn usage() -> ExitCode {
          tidy       fail if a Rust module does not start with a `//!` doc\n  \
          schema     rewrite schema.graphql from the code\n  \
          openapi    rewrite openapi.json (the REST endpoints' OpenAPI description) from the code\n  \
+         web        the dashboard: npm install, generate GraphQL types, build and embed the bundle\n  \
          bench      run the benchmarks and print their numbers\n  \
          fuzz       the domain's fuzz properties at length: fuzz [--cases N (20000)] [FILTER]"
     );
@@ -38,6 +40,7 @@ fn main() -> ExitCode {
         Some("tidy") => tidy::check(),
         Some("schema") => ci::schema(false),
         Some("openapi") => ci::openapi(false),
+        Some("web") => web::build(),
         Some("bench") => ci::bench(),
         Some("fuzz") => fuzz::fuzz(&std::env::args().skip(2).collect::<Vec<_>>()),
         _ => return usage(),

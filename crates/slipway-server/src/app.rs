@@ -1,4 +1,4 @@
-//! The axum router: every route and the middleware around them (request id, tracing, metrics,
+//! The axum router: every route (the dashboard at `/`) and the middleware around them (request id, tracing, metrics,
 //! the per-address rate limit, JSON errors, CORS, compression, body limit, timeout).
 
 use std::time::Duration;
@@ -6,7 +6,7 @@ use std::time::Duration;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri, header};
 use axum::middleware::{Next, from_fn, from_fn_with_state};
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -20,7 +20,7 @@ use crate::error::{ApiError, code_for_status};
 use crate::request_id::{CALLER_REQUEST_ID_HEADER, REQUEST_ID_HEADER};
 use crate::startup::StartupError;
 use crate::state::AppState;
-use crate::{chat, gateway, graphiql, graphql, health, metrics, rate_limit, request_id, telemetry, watch};
+use crate::{chat, dashboard, gateway, graphiql, graphql, health, metrics, rate_limit, request_id, telemetry, watch};
 
 /// The HTTP-level settings of the router.
 #[derive(Debug, Clone)]
@@ -72,6 +72,8 @@ pub fn router(state: AppState, options: &HttpOptions) -> Result<Router, StartupE
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::endpoint))
+        .route("/", get(dashboard::index))
+        .route("/assets/{file}", get(dashboard::asset))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(state)
@@ -113,8 +115,9 @@ fn cors_layer(origins: &[String]) -> Result<CorsLayer, StartupError> {
         .max_age(Duration::from_secs(3600)))
 }
 
-async fn not_found() -> ApiError {
-    ApiError::not_found("no such endpoint")
+/// Anything unrouted: the dashboard's page for a deep link a browser opens, else JSON.
+async fn not_found(method: Method, uri: Uri, headers: HeaderMap) -> Result<Response, ApiError> {
+    dashboard::deep_link(&method, uri.path(), &headers).unwrap_or_else(|| Err(ApiError::not_found("no such endpoint")))
 }
 
 async fn method_not_allowed() -> ApiError {

@@ -80,6 +80,13 @@ pub struct TokenArgs {
     /// How long the token stays valid (e.g. 30m, 12h, 7d; at most 366d).
     #[arg(long, default_value = "12h", value_parser = parse_duration)]
     pub ttl: Duration,
+    /// Print a dashboard sign-in link instead of the bare token: the token rides in the URL's
+    /// fragment, which browsers never send to a server, so it reaches no log.
+    #[arg(long)]
+    pub link: bool,
+    /// The address people open Slipway at, for `--link` (default: the listen address).
+    #[arg(long, value_name = "URL", requires = "link")]
+    pub base_url: Option<String>,
 }
 
 /// `slipway audit …`.

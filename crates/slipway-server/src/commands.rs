@@ -58,6 +58,22 @@ pub fn token(
         .map_err(|e| StartupError::Config(e.to_string()))
 }
 
+/// `slipway token --link`: the dashboard's sign-in page with `token` in the fragment, at
+/// `base_url` or else at the listen address (a wildcard address as the loopback one).
+pub fn sign_in_link(settings: &Settings, base_url: Option<&str>, token: &str) -> String {
+    let base = base_url.map_or_else(
+        || {
+            let mut addr = settings.listen;
+            if addr.ip().is_unspecified() {
+                addr.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+            }
+            format!("http://{addr}")
+        },
+        |url| url.trim_end_matches('/').to_owned(),
+    );
+    format!("{base}/signin#token={token}")
+}
+
 /// `slipway audit verify --project ORG/PROJECT`: the number of events verified, or where the
 /// chain breaks.
 ///

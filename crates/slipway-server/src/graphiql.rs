@@ -1,40 +1,38 @@
 //! GraphiQL, served from the binary: the page on `GET /graphql` and its JavaScript and CSS on
 //! `GET /graphiql/{file}`. The assets are vendored from the npm registry (see
 //! `assets/graphiql/LICENSES.md`) because async-graphql's page loads them from a public CDN,
-//! which many networks cannot reach. They are stored gzip-compressed and sent as such.
+//! which many networks cannot reach. They are stored gzip-compressed and sent through
+//! [`crate::embedded`], as the dashboard's files are (gzip only to a client that accepts it).
 
 use axum::extract::Path;
-use axum::http::{HeaderValue, header};
+use axum::http::HeaderMap;
 use axum::response::{Html, IntoResponse, Response};
 
+use crate::embedded::{self, Caching, EmbeddedFile, Stored};
 use crate::error::ApiError;
 
-struct Asset {
-    name: &'static str,
-    content_type: &'static str,
-    gzipped: &'static [u8],
-}
+const JAVASCRIPT: &str = "text/javascript; charset=utf-8";
 
-const ASSETS: [Asset; 4] = [
-    Asset {
-        name: "graphiql.min.js",
-        content_type: "text/javascript; charset=utf-8",
-        gzipped: include_bytes!("../assets/graphiql/graphiql.min.js.gz"),
+const ASSETS: [EmbeddedFile; 4] = [
+    EmbeddedFile {
+        path: "graphiql.min.js",
+        content_type: JAVASCRIPT,
+        stored: Stored::Gzip(include_bytes!("../assets/graphiql/graphiql.min.js.gz")),
     },
-    Asset {
-        name: "graphiql.min.css",
+    EmbeddedFile {
+        path: "graphiql.min.css",
         content_type: "text/css; charset=utf-8",
-        gzipped: include_bytes!("../assets/graphiql/graphiql.min.css.gz"),
+        stored: Stored::Gzip(include_bytes!("../assets/graphiql/graphiql.min.css.gz")),
     },
-    Asset {
-        name: "react.production.min.js",
-        content_type: "text/javascript; charset=utf-8",
-        gzipped: include_bytes!("../assets/graphiql/react.production.min.js.gz"),
+    EmbeddedFile {
+        path: "react.production.min.js",
+        content_type: JAVASCRIPT,
+        stored: Stored::Gzip(include_bytes!("../assets/graphiql/react.production.min.js.gz")),
     },
-    Asset {
-        name: "react-dom.production.min.js",
-        content_type: "text/javascript; charset=utf-8",
-        gzipped: include_bytes!("../assets/graphiql/react-dom.production.min.js.gz"),
+    EmbeddedFile {
+        path: "react-dom.production.min.js",
+        content_type: JAVASCRIPT,
+        stored: Stored::Gzip(include_bytes!("../assets/graphiql/react-dom.production.min.js.gz")),
     },
 ];
 
@@ -77,21 +75,16 @@ pub fn page() -> Response {
     Html(PAGE).into_response()
 }
 
-/// `GET /graphiql/{file}`: one vendored asset, gzip-encoded, cacheable for a day.
+/// `GET /graphiql/{file}`: one vendored asset, cacheable for a day.
 ///
 /// # Errors
 /// `NOT_FOUND` for any other file.
-pub async fn asset(Path(file): Path<String>) -> Result<Response, ApiError> {
+pub async fn asset(Path(file): Path<String>, headers: HeaderMap) -> Result<Response, ApiError> {
     let asset = ASSETS
         .iter()
-        .find(|a| a.name == file)
+        .find(|a| a.path == file)
         .ok_or_else(|| ApiError::not_found("no such GraphiQL asset"))?;
-    let mut response = asset.gzipped.into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(asset.content_type));
-    headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400"));
-    Ok(response)
+    embedded::respond(asset, &headers, Caching::Day)
 }
 
 #[cfg(test)]
@@ -101,9 +94,12 @@ mod tests {
     #[test]
     fn the_page_only_references_vendored_assets() {
         for asset in &ASSETS {
-            assert!(PAGE.contains(&format!("/graphiql/{}", asset.name)), "{}", asset.name);
+            assert!(PAGE.contains(&format!("/graphiql/{}", asset.path)), "{}", asset.path);
             // Every asset is a gzip stream.
-            assert_eq!(&asset.gzipped[..2], &[0x1f, 0x8b]);
+            let Stored::Gzip(bytes) = asset.stored else {
+                panic!("{} is stored plain", asset.path)
+            };
+            assert_eq!(&bytes[..2], &[0x1f, 0x8b]);
         }
         assert!(!PAGE.contains("https://"), "no CDN");
     }

@@ -75,7 +75,14 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Token(args) => {
             let token = commands::token(&settings, &args.sub, args.name, args.email, args.ttl)?;
-            println!("{token}");
+            if args.link {
+                println!(
+                    "{}",
+                    commands::sign_in_link(&settings, args.base_url.as_deref(), &token)
+                );
+            } else {
+                println!("{token}");
+            }
         }
         Command::Audit {
             command: AuditCommand::Verify { project },

@@ -129,7 +129,7 @@ impl Server {
             production = settings.production,
             graphiql = settings.graphiql,
             rate_limit = settings.rate_limit.enabled,
-            "Slipway listening on http://{addr} (GraphQL at /graphql, gateway at /v1/config)"
+            "Slipway listening on http://{addr} (dashboard at /, GraphQL at /graphql, gateway at /v1/config)"
         );
         tracing::info!("{token_hint}");
         // The listener gives every request its peer address as `ConnectInfo`, which the rate
@@ -161,7 +161,8 @@ impl Server {
 fn token_hint(jwt: &JwtConfig) -> &'static str {
     match jwt.keys() {
         VerificationKeys::Hs256(_) => {
-            "get a token with: slipway token --sub <your name>   (run with the same data directory and settings)"
+            "sign in to the dashboard with a link from: slipway token --sub <your name> --link   \
+             (or a bare token without --link; run with the same data directory and settings)"
         }
         VerificationKeys::Asymmetric(_) => "tokens come from your identity provider (RS256/ES256 verification)",
     }

@@ -1,0 +1,25 @@
+//! The dashboard's built bundle, embedded: written by `cargo xtask web` from what the build put in
+//! `assets/dashboard/`. Do not edit; CI fails when it differs from a fresh build.
+
+use crate::embedded::{EmbeddedFile, Stored};
+
+/// `index.html`, which loads the assets below.
+pub const INDEX: EmbeddedFile = EmbeddedFile {
+    path: "index.html",
+    content_type: "text/html; charset=utf-8",
+    stored: Stored::Plain(include_bytes!("../../assets/dashboard/index.html")),
+};
+
+/// Every other file of the bundle; the names carry a hash of their content.
+pub const ASSETS: [EmbeddedFile; 2] = [
+    EmbeddedFile {
+        path: "assets/index-BoQ21Vzz.js",
+        content_type: "text/javascript; charset=utf-8",
+        stored: Stored::Plain(include_bytes!("../../assets/dashboard/assets/index-BoQ21Vzz.js")),
+    },
+    EmbeddedFile {
+        path: "assets/index-DshN7UPE.css",
+        content_type: "text/css; charset=utf-8",
+        stored: Stored::Plain(include_bytes!("../../assets/dashboard/assets/index-DshN7UPE.css")),
+    },
+];

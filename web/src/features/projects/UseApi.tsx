@@ -2,15 +2,19 @@
 // its watch stream, with the environment filled in (the API key is the reader's own).
 import { useState } from "react";
 
-/** The snippets for `environment`, by language. */
+/**
+ * The snippets for `environment`, by language: `curl` for a first look, and the client
+ * libraries (`clients/python`, `clients/typescript`, `crates/slipway-client`), which load the
+ * configuration once, follow the watch stream and keep serving the last good configuration.
+ */
 export function snippets(origin: string, environment: string): Record<string, string> {
   const url = `${origin}/v1/config?environment=${environment}`;
   const watch = `${origin}/v1/config/watch?environment=${environment}`;
   return {
     curl: `curl -sS "${url}" -H "Authorization: Bearer $SLIPWAY_API_KEY"\n# follow every change:\ncurl -N "${watch}" -H "Authorization: Bearer $SLIPWAY_API_KEY"`,
-    Python: `import os, requests\n\nheaders = {"Authorization": f"Bearer {os.environ['SLIPWAY_API_KEY']}"}\nconfig = requests.get("${url}", headers=headers).json()\n# follow every change (Server-Sent Events):\nwith requests.get("${watch}", headers=headers, stream=True) as stream:\n    for line in stream.iter_lines():\n        print(line.decode())`,
-    TypeScript: `const headers = { Authorization: \`Bearer \${process.env.SLIPWAY_API_KEY}\` };\nconst config = await (await fetch("${url}", { headers })).json();\n// follow every change (Server-Sent Events):\nconst stream = await fetch("${watch}", { headers });\nfor await (const chunk of stream.body!) console.log(new TextDecoder().decode(chunk));`,
-    Rust: `let key = std::env::var("SLIPWAY_API_KEY")?;\nlet config: serde_json::Value = reqwest::Client::new()\n    .get("${url}")\n    .bearer_auth(&key)\n    .send().await?.json().await?;\n// follow every change: GET ${watch} (Server-Sent Events)`,
+    Python: `# pip install ./clients/python\nimport os\nfrom slipway_client import Client\n\nclient = Client("${origin}", os.environ["SLIPWAY_API_KEY"], environment="${environment}")\nconfig = client.get_config()  # from memory, kept current by the watch stream\nprompt = client.get_prompt("greeting")  # one resource, with what served it\nprint(prompt.version, prompt.served_from)`,
+    TypeScript: `// npm install ./clients/typescript\nimport { Client } from "@slipway/client";\n\nconst client = await Client.create({ baseUrl: "${origin}", credential: String(process.env.SLIPWAY_API_KEY), environment: "${environment}" });\nconst config = client.getConfig(); // from memory, kept current by the watch stream\nconst prompt = client.getPrompt("greeting"); // one resource, with what served it\nconsole.log(prompt.version, prompt.servedFrom);`,
+    Rust: `// slipway-client = { path = "crates/slipway-client" }\nlet key = std::env::var("SLIPWAY_API_KEY")?;\nlet client = slipway_client::Client::builder("${origin}", key)\n    .environment("${environment}")\n    .build()\n    .await?; // loads once, then follows the watch stream\nlet config = client.get_config(None)?;\nlet prompt = client.get_prompt("greeting", None)?;\nprintln!("{} from {}", prompt.version, prompt.served_from);`,
   };
 }
 

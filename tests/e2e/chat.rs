@@ -718,3 +718,44 @@ async fn no_credential_appears_in_any_log_line() {
     );
     assert!(!logs.contains(SECRET), "a credential was logged");
 }
+
+#[tokio::test]
+async fn a_browser_may_name_the_environment_and_read_what_served_its_call() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = slipway_server::Settings::for_data_dir(dir.path()).unwrap();
+    settings.rate_limit.enabled = false;
+    settings.cors_origins = vec!["https://app.example".to_owned()];
+    let app = crate::helpers::spawn_with(settings, Some(dir)).await;
+    let preflight = app
+        .client
+        .request(reqwest::Method::OPTIONS, app.url("/v1/chat/completions"))
+        .header("origin", "https://app.example")
+        .header("access-control-request-method", "POST")
+        .header(
+            "access-control-request-headers",
+            "authorization, content-type, x-slipway-environment",
+        )
+        .send()
+        .await
+        .unwrap();
+    let allowed = preflight.headers()["access-control-allow-headers"]
+        .to_str()
+        .unwrap()
+        .to_lowercase();
+    assert!(allowed.contains("x-slipway-environment"), "{allowed}");
+    let answer = app
+        .client
+        .get(app.url("/healthz"))
+        .header("origin", "https://app.example")
+        .send()
+        .await
+        .unwrap();
+    let exposed = answer.headers()["access-control-expose-headers"]
+        .to_str()
+        .unwrap()
+        .to_lowercase();
+    for header in slipway_server::chat::SERVED_HEADERS {
+        assert!(exposed.contains(header), "{header} not in {exposed}");
+    }
+    app.finish().await;
+}

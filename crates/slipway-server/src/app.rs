@@ -105,13 +105,20 @@ fn cors_layer(origins: &[String]) -> Result<CorsLayer, StartupError> {
             HeaderName::from_static("x-request-id"),
             // Sent by watch-stream clients that resume (see `watch.rs`).
             HeaderName::from_static("last-event-id"),
+            // Names the environment of a chat call (see `chat/`).
+            HeaderName::from_static(chat::ENVIRONMENT_HEADER),
         ])
-        .expose_headers([
-            header::ETAG,
-            header::RETRY_AFTER,
-            REQUEST_ID_HEADER.clone(),
-            CALLER_REQUEST_ID_HEADER.clone(),
-        ])
+        .expose_headers(
+            [
+                header::ETAG,
+                header::RETRY_AFTER,
+                REQUEST_ID_HEADER.clone(),
+                CALLER_REQUEST_ID_HEADER.clone(),
+            ]
+            .into_iter()
+            .chain(chat::SERVED_HEADERS.map(HeaderName::from_static))
+            .collect::<Vec<_>>(),
+        )
         .max_age(Duration::from_secs(3600)))
 }
 

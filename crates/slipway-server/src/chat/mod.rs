@@ -26,7 +26,7 @@ use crate::error::ApiError;
 use crate::gateway::GatewayQuery;
 use crate::state::AppState;
 
-pub use respond::Served;
+pub use respond::{SERVED_HEADERS, Served};
 
 /// The header that may name the environment when the query string does not.
 pub const ENVIRONMENT_HEADER: &str = "x-slipway-environment";

@@ -33,6 +33,21 @@ pub struct Served {
     pub routing_rule: Option<String>,
 }
 
+/// Every header [`describe`] may set to name what served a call (exposed to browsers through
+/// CORS, so a dashboard or a browser app can read them).
+pub const SERVED_HEADERS: [&str; 10] = [
+    "x-slipway-environment",
+    "x-slipway-served-from",
+    "x-slipway-fell-back",
+    "x-slipway-prompt-version",
+    "x-slipway-routing-rule",
+    "x-slipway-route",
+    "x-slipway-provider",
+    "x-slipway-model",
+    "x-slipway-target-fallback",
+    "x-slipway-attempts",
+];
+
 fn set(response: &mut Response, name: &'static str, value: &str) {
     if let Ok(value) = HeaderValue::from_str(value) {
         response.headers_mut().insert(HeaderName::from_static(name), value);
@@ -157,5 +172,45 @@ pub async fn call(
             describe(&mut response, &served, route.as_deref(), &attempts);
             response
         }
+    }
+}
+
+#[cfg(test)]
+mod served_headers_tests {
+    use std::time::Duration;
+
+    use slipway_gateway::AttemptOutcome;
+
+    use super::*;
+
+    #[test]
+    fn every_header_naming_what_served_a_call_is_listed() {
+        let mut response = Response::new(axum::body::Body::empty());
+        let served = Served {
+            environment: "prod".into(),
+            served_from: "prod".into(),
+            fell_back: false,
+            prompt: Some("greeting@2".into()),
+            routing_rule: Some("support@1".into()),
+        };
+        let attempt = AttemptRecord {
+            provider: "openai".into(),
+            model: "gpt-4o-mini".into(),
+            retry: 0,
+            fallback: false,
+            outcome: AttemptOutcome::Succeeded,
+            latency: Duration::from_millis(3),
+        };
+        describe(&mut response, &served, Some("default"), &[attempt]);
+        let mut set: Vec<&str> = response
+            .headers()
+            .keys()
+            .map(HeaderName::as_str)
+            .filter(|name| name.starts_with("x-slipway-"))
+            .collect();
+        set.sort_unstable();
+        let mut listed = SERVED_HEADERS.to_vec();
+        listed.sort_unstable();
+        assert_eq!(set, listed);
     }
 }

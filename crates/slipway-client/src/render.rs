@@ -5,20 +5,15 @@
 
 use std::collections::BTreeMap;
 
-use slipway_domain::content::{MessageRole, PromptContent};
+/// One message, ready to send to a model (the domain's type, as the gateway sends it).
+pub use slipway_domain::call::RenderedMessage;
+use slipway_domain::call::{InputError, render_prompt};
+use slipway_domain::content::PromptContent;
 
 use crate::Error;
 
-/// One message, ready to send to a model.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RenderedMessage {
-    /// Who speaks.
-    pub role: MessageRole,
-    /// The text with its placeholders filled.
-    pub content: String,
-}
-
-/// The prompt's messages with `variables` filled in.
+/// The prompt's messages with `variables` filled in — the rule Slipway's gateway applies
+/// (`slipway_domain::call::render_prompt`), run locally.
 ///
 /// # Errors
 /// [`Error::MissingVariable`] for a declared variable without a value, and
@@ -40,43 +35,16 @@ pub struct RenderedMessage {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn render(prompt: &PromptContent, variables: &BTreeMap<String, String>) -> Result<Vec<RenderedMessage>, Error> {
-    if let Some(name) = prompt.variables.iter().find(|v| !variables.contains_key(*v)) {
-        return Err(Error::MissingVariable { name: name.clone() });
-    }
-    if let Some(name) = variables.keys().find(|k| !prompt.variables.contains(k)) {
-        return Err(Error::UnknownVariable { name: name.clone() });
-    }
-    Ok(prompt
-        .messages
-        .iter()
-        .map(|message| RenderedMessage {
-            role: message.role,
-            content: fill(&message.content, variables),
-        })
-        .collect())
-}
-
-/// Fills one template in a single pass over it.
-fn fill(template: &str, variables: &BTreeMap<String, String>) -> String {
-    let mut out = String::with_capacity(template.len());
-    let mut rest = template;
-    while let Some(start) = rest.find("{{") {
-        let after = &rest[start + 2..];
-        let Some(end) = after.find("}}") else { break };
-        out.push_str(&rest[..start]);
-        match variables.get(after[..end].trim()) {
-            Some(value) => out.push_str(value),
-            None => out.push_str(&rest[start..start + 4 + end]),
-        }
-        rest = &after[end + 2..];
-    }
-    out.push_str(rest);
-    out
+    render_prompt(prompt, variables).map_err(|error| match error {
+        InputError::Missing(name) => Error::MissingVariable { name },
+        InputError::Undeclared(name) => Error::UnknownVariable { name },
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use serde_json::json;
+    use slipway_domain::content::MessageRole;
 
     use super::*;
 

@@ -10,5 +10,5 @@ mod select;
 
 pub use attributes::RequestAttributes;
 pub use plan::{Attempt, CallPlan, FailureClass, backoff_ms, classify_status};
-pub use render::{CallerParameters, RenderedMessage, merge_parameters, render_messages};
+pub use render::{CallerParameters, InputError, RenderedMessage, merge_parameters, render_messages, render_prompt};
 pub use select::{choose_weighted, match_route, plan_for_rule, sticky_roll};

@@ -39,26 +39,43 @@ fn fill(template: &str, inputs: &BTreeMap<String, String>) -> String {
     out
 }
 
-/// The version's messages with `inputs` filled in.
+/// Why a prompt cannot be rendered with the inputs given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InputError {
+    /// The prompt declares this variable and no input gives it.
+    Missing(String),
+    /// This input is not a variable the prompt declares.
+    Undeclared(String),
+}
+
+impl From<InputError> for ValidationError {
+    fn from(error: InputError) -> Self {
+        match error {
+            InputError::Missing(name) => {
+                ValidationError::new(format!("inputs.{name}"), "is declared by the prompt and must be given")
+            }
+            InputError::Undeclared(name) => {
+                ValidationError::new(format!("inputs.{name}"), "is not a variable the prompt declares")
+            }
+        }
+    }
+}
+
+/// The prompt's messages with `inputs` filled in: every declared variable must be given and
+/// nothing undeclared may be. What the gateway sends, and what the client libraries render
+/// locally.
 ///
 /// # Errors
-/// A VALIDATION error on `inputs.NAME` for a declared variable without an input, or an input
-/// the version does not declare.
-pub fn render_messages(
+/// The first variable missing, else the first input undeclared.
+pub fn render_prompt(
     prompt: &PromptContent,
     inputs: &BTreeMap<String, String>,
-) -> Result<Vec<RenderedMessage>, ValidationError> {
+) -> Result<Vec<RenderedMessage>, InputError> {
     if let Some(missing) = prompt.variables.iter().find(|v| !inputs.contains_key(*v)) {
-        return Err(ValidationError::new(
-            format!("inputs.{missing}"),
-            "is declared by the prompt and must be given",
-        ));
+        return Err(InputError::Missing(missing.clone()));
     }
     if let Some(extra) = inputs.keys().find(|k| !prompt.variables.contains(k)) {
-        return Err(ValidationError::new(
-            format!("inputs.{extra}"),
-            "is not a variable the prompt declares",
-        ));
+        return Err(InputError::Undeclared(extra.clone()));
     }
     Ok(prompt
         .messages
@@ -68,6 +85,18 @@ pub fn render_messages(
             content: fill(&m.content, inputs),
         })
         .collect())
+}
+
+/// The version's messages with `inputs` filled in, as the gateway reports a refusal.
+///
+/// # Errors
+/// A VALIDATION error on `inputs.NAME` for a declared variable without an input, or an input
+/// the version does not declare.
+pub fn render_messages(
+    prompt: &PromptContent,
+    inputs: &BTreeMap<String, String>,
+) -> Result<Vec<RenderedMessage>, ValidationError> {
+    Ok(render_prompt(prompt, inputs)?)
 }
 
 fn merge<T: Clone>(field: &str, version: Option<&T>, caller: Option<&T>) -> Result<Option<T>, ValidationError> {

@@ -18,8 +18,8 @@ use slipway_domain::ValidationError;
 use slipway_domain::call::{CallPlan, RequestAttributes, merge_parameters, plan_for_rule, render_messages};
 use slipway_domain::content::{Content, PromptParameters};
 use slipway_gateway::{ChatRequest, provider_for_model};
-use slipway_service::ServiceError;
-use slipway_service::snapshot::{EnvironmentView, Snapshot};
+use slipway_service::snapshot::{EnvironmentView, ResolvedEnvironment, Snapshot};
+use slipway_service::{Ctx, ServiceError};
 
 use crate::auth::Authenticated;
 use crate::error::ApiError;
@@ -40,6 +40,22 @@ fn internal(what: &str) -> ApiError {
     ApiError::from(ServiceError::Internal(
         "the served configuration is inconsistent".into(),
     ))
+}
+
+/// The environment a call asks for (query, else header, else the gateway fallback), resolved
+/// for the caller with the key's scope applied.
+async fn resolve(
+    state: &AppState,
+    ctx: &Ctx,
+    query: Result<Query<GatewayQuery>, QueryRejection>,
+    headers: &HeaderMap,
+) -> Result<ResolvedEnvironment, ApiError> {
+    let query = GatewayQuery::from_result(query)?;
+    let asked = environment(&query, headers)?;
+    Ok(state
+        .service
+        .resolve_environment(ctx, query.project()?, asked.as_deref())
+        .await?)
 }
 
 /// The environment named by the query, else by the header (else the gateway fallback).
@@ -109,12 +125,7 @@ pub async fn prompt_chat(
     let key = path
         .strip_suffix("/chat")
         .ok_or_else(|| ApiError::not_found("no such endpoint"))?;
-    let query = GatewayQuery::from_result(query)?;
-    let asked = environment(&query, &headers)?;
-    let resolved = state
-        .service
-        .resolve_environment(&ctx, query.project()?, asked.as_deref())
-        .await?;
+    let resolved = resolve(&state, &ctx, query, &headers).await?;
     let snapshot = &*resolved.snapshot;
     let view = &*resolved.view;
     let slug = view.environment.slug.as_str().to_owned();
@@ -173,12 +184,7 @@ pub async fn completions(
     query: Result<Query<GatewayQuery>, QueryRejection>,
     bytes: Bytes,
 ) -> Result<Response, ApiError> {
-    let query = GatewayQuery::from_result(query)?;
-    let asked = environment(&query, &headers)?;
-    let resolved = state
-        .service
-        .resolve_environment(&ctx, query.project()?, asked.as_deref())
-        .await?;
+    let resolved = resolve(&state, &ctx, query, &headers).await?;
     let snapshot = &*resolved.snapshot;
     let view = &*resolved.view;
     let slug = view.environment.slug.as_str().to_owned();

@@ -36,9 +36,10 @@ const ASSETS: [EmbeddedFile; 4] = [
     },
 ];
 
-/// The page. Headers (for `Authorization: Bearer …`) are edited in GraphiQL's header tab;
-/// subscriptions go over the same path as a WebSocket.
-const PAGE: &str = r#"<!doctype html>
+/// The page. Headers (for `Authorization: Bearer …`) are edited in GraphiQL's header tab (the
+/// default query says how; no placeholder header is sent); subscriptions go over the same path as
+/// a WebSocket.
+const PAGE: &str = r##"<!doctype html>
 <html lang="en">
   <head>
     <meta charset="utf-8" />
@@ -53,6 +54,16 @@ const PAGE: &str = r#"<!doctype html>
     <script src="/graphiql/react-dom.production.min.js"></script>
     <script src="/graphiql/graphiql.min.js"></script>
     <script>
+      const DEFAULT_QUERY = [
+        "# Slipway's GraphQL API. To act as someone, open the",
+        "# Headers tab below and put:",
+        '#   {"Authorization": "Bearer <token>"}',
+        "# (a token from: slipway token --sub YOU, or an API key).",
+        "# The Docs (top left) show the schema without a token.",
+        "",
+        "{ viewer { user { subject name } } }",
+        "",
+      ].join("\n");
       const scheme = location.protocol === "https:" ? "wss:" : "ws:";
       const fetcher = GraphiQL.createFetcher({
         url: "/graphql",
@@ -62,13 +73,15 @@ const PAGE: &str = r#"<!doctype html>
         React.createElement(GraphiQL, {
           fetcher,
           defaultEditorToolsVisibility: true,
-          defaultHeaders: '{\n  "Authorization": "Bearer <output of: slipway token --sub YOU>"\n}',
+          // No placeholder header: one would be sent with the first (introspection) request and
+          // GraphiQL would open on an authentication error. How to sign in is said in the query.
+          defaultQuery: DEFAULT_QUERY,
         }),
       );
     </script>
   </body>
 </html>
-"#;
+"##;
 
 /// The GraphiQL page.
 pub fn page() -> Response {

@@ -212,3 +212,33 @@ async fn the_gateway_works_on_postgres() {
     assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
     app.finish().await;
 }
+
+#[tokio::test]
+async fn the_environment_may_be_named_by_a_header_and_the_query_wins() {
+    let app = spawn_app().await;
+    let f = fixture(&app, "env-header", "shop").await;
+    publish_prompt(&app, &f, "greeting", "Hello from staging", &["staging"]).await;
+    publish_prompt(&app, &f, "farewell", "Bye from prod", &["prod"]).await;
+    let key = api_key(&app, &f, &[]).await;
+    let read = |path: &str, header: Option<&str>| {
+        let mut request = app.client.get(app.url(path)).bearer_auth(&key);
+        if let Some(environment) = header {
+            request = request.header("x-slipway-environment", environment);
+        }
+        request.send()
+    };
+    let by_header: Value = read("/v1/config", Some("staging")).await.unwrap().json().await.unwrap();
+    assert_eq!(by_header["environment"], "staging", "{by_header}");
+    let by_query: Value = read("/v1/config?environment=prod", Some("staging"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(by_query["environment"], "prod", "the query wins: {by_query}");
+    let one = read("/v1/config/prompt/greeting", Some("staging")).await.unwrap();
+    assert_eq!(one.status(), StatusCode::OK);
+    let unknown = read("/v1/config", Some("nowhere")).await.unwrap();
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+    app.finish().await;
+}

@@ -26,15 +26,30 @@ pub struct GatewayQuery {
     pub project: Option<String>,
 }
 
+/// The header that names the environment when the query string does not (`environment=` wins).
+pub const ENVIRONMENT_HEADER: &str = "x-slipway-environment";
+
 impl GatewayQuery {
-    /// Parses the query string, turning a malformed one into a `VALIDATION` error.
+    /// Parses the query string, turning a malformed one into a `VALIDATION` error; without
+    /// `environment=`, the environment comes from the `X-Slipway-Environment` header, if any.
     ///
     /// # Errors
-    /// As above.
-    pub fn from_result(query: Result<Query<Self>, QueryRejection>) -> Result<Self, ApiError> {
-        query
+    /// As above, and for a header that is not text.
+    pub fn from_result(query: Result<Query<Self>, QueryRejection>, headers: &HeaderMap) -> Result<Self, ApiError> {
+        let mut query = query
             .map(|Query(q)| q)
-            .map_err(|e| ApiError::validation("query", e.body_text()))
+            .map_err(|e| ApiError::validation("query", e.body_text()))?;
+        if query.environment.is_none() {
+            query.environment = headers
+                .get(ENVIRONMENT_HEADER)
+                .map(|v| {
+                    v.to_str()
+                        .map(str::to_owned)
+                        .map_err(|_| ApiError::validation(ENVIRONMENT_HEADER, "must be an environment slug"))
+                })
+                .transpose()?;
+        }
+        Ok(query)
     }
 
     /// The project as `(org, project)`.
@@ -110,7 +125,7 @@ pub async fn config(
     headers: HeaderMap,
     query: Result<Query<GatewayQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
-    let query = GatewayQuery::from_result(query)?;
+    let query = GatewayQuery::from_result(query, &headers)?;
     let resolved = state
         .service
         .resolve_environment(&ctx, query.project()?, query.environment.as_deref())
@@ -132,7 +147,7 @@ pub async fn resource(
     query: Result<Query<GatewayQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
     let Path((kind, key)) = path.map_err(|e| ApiError::validation("path", e.body_text()))?;
-    let query = GatewayQuery::from_result(query)?;
+    let query = GatewayQuery::from_result(query, &headers)?;
     let kind: ResourceKind = kind.parse().map_err(ServiceError::from)?;
     let entry = state
         .service

@@ -86,6 +86,14 @@ fn environment_parameter() -> Value {
     })
 }
 
+fn environment_header_parameter() -> Value {
+    json!({
+        "name": "X-Slipway-Environment", "in": "header", "required": false,
+        "description": "The environment's slug when the query string has no `environment` (the query wins).",
+        "schema": { "type": "string" },
+    })
+}
+
 fn project_parameter() -> Value {
     json!({
         "name": "project", "in": "query", "required": false,
@@ -147,7 +155,7 @@ fn config_path() -> Value {
     json!({ "get": {
         "operationId": "getConfig",
         "summary": "Every active version in an environment",
-        "parameters": [environment_parameter(), project_parameter(), if_none_match_parameter()],
+        "parameters": [environment_parameter(), environment_header_parameter(), project_parameter(), if_none_match_parameter()],
         "responses": responses,
     }})
 }
@@ -171,7 +179,7 @@ fn resource_path_item() -> Value {
             { "name": "kind", "in": "path", "required": true, "schema": { "type": "string", "enum": kinds } },
             { "name": "key", "in": "path", "required": true, "description": "The resource key (may contain `/`).",
               "schema": { "type": "string" } },
-            environment_parameter(), project_parameter(), if_none_match_parameter(),
+            environment_parameter(), environment_header_parameter(), project_parameter(), if_none_match_parameter(),
         ],
         "responses": responses,
     }})
@@ -198,7 +206,7 @@ fn watch_path() -> Value {
         "operationId": "watchConfig",
         "summary": "The environment's configuration, pushed on every change",
         "parameters": [
-            environment_parameter(), project_parameter(),
+            environment_parameter(), environment_header_parameter(), project_parameter(),
             { "name": "Last-Event-ID", "in": "header", "required": false,
               "description": "The id (ETag) of the last configuration received: not sent again while current.",
               "schema": { "type": "string" } },

@@ -130,7 +130,7 @@ pub async fn watch(
     headers: HeaderMap,
     query: Result<Query<GatewayQuery>, QueryRejection>,
 ) -> Result<Sse<impl Stream<Item = Result<SseEvent, Infallible>>>, ApiError> {
-    let query = GatewayQuery::from_result(query)?;
+    let query = GatewayQuery::from_result(query, &headers)?;
     let project = query.project()?.map(|(o, p)| (o.to_owned(), p.to_owned()));
     // Subscribe before reading the current answer, so that no change slips in between.
     let events = state.service.caller_events(ctx.clone());

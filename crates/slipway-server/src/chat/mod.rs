@@ -28,8 +28,7 @@ use crate::state::AppState;
 
 pub use respond::{SERVED_HEADERS, Served};
 
-/// The header that may name the environment when the query string does not.
-pub const ENVIRONMENT_HEADER: &str = "x-slipway-environment";
+pub use crate::gateway::ENVIRONMENT_HEADER;
 
 fn invalid(e: &ValidationError) -> ApiError {
     ApiError::validation(e.field(), e.message())
@@ -50,27 +49,11 @@ async fn resolve(
     query: Result<Query<GatewayQuery>, QueryRejection>,
     headers: &HeaderMap,
 ) -> Result<ResolvedEnvironment, ApiError> {
-    let query = GatewayQuery::from_result(query)?;
-    let asked = environment(&query, headers)?;
+    let query = GatewayQuery::from_result(query, headers)?;
     Ok(state
         .service
-        .resolve_environment(ctx, query.project()?, asked.as_deref())
+        .resolve_environment(ctx, query.project()?, query.environment.as_deref())
         .await?)
-}
-
-/// The environment named by the query, else by the header (else the gateway fallback).
-fn environment(query: &GatewayQuery, headers: &HeaderMap) -> Result<Option<String>, ApiError> {
-    if let Some(slug) = &query.environment {
-        return Ok(Some(slug.clone()));
-    }
-    headers
-        .get(ENVIRONMENT_HEADER)
-        .map(|v| {
-            v.to_str()
-                .map(str::to_owned)
-                .map_err(|_| ApiError::validation(ENVIRONMENT_HEADER, "must be an environment slug"))
-        })
-        .transpose()
 }
 
 /// The plan through routing rule `key` as the environment serves it, and its label `key@N`.

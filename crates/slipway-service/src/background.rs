@@ -1,12 +1,16 @@
 //! Background work: expiring stale releases, re-settling quorums, applying approved releases
 //! when a freeze window ends, and the revision check that keeps snapshots fresh across
-//! instances. Driven by [`Service::tick`], which a timer calls in production and tests call
+//! instances — each tick looking only at what fell due or changed (see `recheck`), so an idle
+//! server's work does not grow with its number of projects. Driven by [`Service::tick`], which a timer calls in production and tests call
 //! directly after moving a [`ManualClock`](crate::ManualClock).
 
 use std::time::Duration;
 
 use tokio::task::JoinHandle;
 
+use slipway_domain::release::Release;
+
+use crate::recheck::Pass;
 use crate::releases::Action;
 use crate::{Ctx, Service};
 use tracing::instrument;
@@ -23,30 +27,68 @@ pub struct TickReport {
 }
 
 impl Service {
-    /// Re-checks every open release once, and every cached snapshot's revision.
+    /// Re-checks the open releases that fell due or whose project changed since the last tick
+    /// (every open release on the first tick and every five minutes),
+    /// then a batch of cached snapshots' revisions and the cached API keys.
     #[instrument(skip_all)]
     pub async fn tick(&self) -> TickReport {
         let mut report = TickReport::default();
-        match self.store().open_releases().await {
+        let open = match self.inner.recheck.take(self.now()) {
+            Pass::Full => self.store().open_releases().await,
+            Pass::Some { projects, releases } => self.store().open_releases_among(&projects, &releases).await,
+        };
+        match open {
             Ok(open) => {
                 for release in open {
                     report.examined += 1;
-                    let before = release.state();
-                    match self.act_on_release(&Ctx::system(), release.id(), Action::Recheck).await {
-                        Ok(after) if after.state() != before => {
-                            tracing::info!(release = %release.id(), from = %before, to = %after.state(), "background re-check moved a release");
-                            report.changed += 1;
-                        }
-                        Ok(_) => {}
-                        Err(e) => tracing::warn!(release = %release.id(), error = %e, "background re-check failed"),
+                    if self.recheck(&release).await {
+                        report.changed += 1;
                     }
                 }
             }
-            Err(e) => tracing::warn!(error = %e, "could not list open releases"),
+            Err(e) => {
+                tracing::warn!(error = %e, "could not list open releases");
+                // What this tick should have looked at is not lost: the next one looks at all.
+                self.inner.recheck.everything_changed();
+            }
         }
         report.refreshed = self.check_revisions().await;
         self.refresh_api_keys().await;
         report
+    }
+
+    /// Re-checks one open release and plans when to look at it again. Returns whether its state
+    /// changed.
+    async fn recheck(&self, release: &Release) -> bool {
+        let before = release.state();
+        let project = release.parts().project_id;
+        match self.act_on_release(&Ctx::system(), release.id(), Action::Recheck).await {
+            Ok(after) => {
+                let changed = after.state() != before;
+                if changed {
+                    tracing::info!(release = %release.id(), from = %before, to = %after.state(), "background re-check moved a release");
+                }
+                match self.store().environments(project).await {
+                    Ok(envs) => {
+                        let due = envs
+                            .get(after.environment_id())
+                            .and_then(|env| after.recheck_due(&env.policy, self.now()));
+                        self.inner.recheck.schedule(after.id(), due);
+                    }
+                    Err(e) => {
+                        tracing::warn!(release = %release.id(), error = %e, "could not plan the next re-check");
+                        self.inner.recheck.changed(project);
+                    }
+                }
+                changed
+            }
+            Err(e) => {
+                tracing::warn!(release = %release.id(), error = %e, "background re-check failed");
+                // Tried again on the next tick.
+                self.inner.recheck.changed(project);
+                false
+            }
+        }
     }
 
     /// Runs [`Service::tick`] every `every` until the task is aborted.

@@ -24,6 +24,7 @@ mod key_cache;
 pub mod organizations;
 pub mod policies;
 pub mod ports;
+mod recheck;
 pub mod releases;
 pub mod resolution;
 pub mod resources;
@@ -70,6 +71,7 @@ struct Inner {
     keyring: CredentialKeyring,
     writers: writers::WriterLocks,
     outbound: ports::OutboundAdapters,
+    recheck: recheck::RecheckQueue,
 }
 
 impl std::fmt::Debug for Service {
@@ -93,6 +95,7 @@ impl Service {
                 keyring,
                 writers: writers::WriterLocks::default(),
                 outbound: ports::OutboundAdapters::default(),
+                recheck: recheck::RecheckQueue::default(),
             }),
         }
     }
@@ -154,7 +157,9 @@ impl Service {
     }
 
     /// Commits `writes` with one audit event on `chain`, then, if what `project` serves changed,
-    /// rebuilds its snapshot and announces which environments now serve something else.
+    /// rebuilds its snapshot and announces which environments now serve something else. The
+    /// chain's project (a project's own changes are audited on its chain) has its open releases
+    /// re-checked on the next background tick.
     pub(crate) async fn commit(
         &self,
         chain: Uuid,
@@ -172,6 +177,7 @@ impl Service {
                 at: self.now(),
             })
             .await?;
+        self.inner.recheck.changed(ProjectId::from_uuid(chain));
         if let (Some(project), Some(_)) = (project, committed.serving_revision) {
             self.refresh_snapshot(project).await;
         }

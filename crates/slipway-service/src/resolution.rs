@@ -11,6 +11,10 @@ use crate::Missing;
 use crate::snapshot::{EnvironmentView, LookupError, ResolvedEntry, ResolvedEnvironment, Snapshot};
 use crate::{Caller, Ctx, Event, Service, ServiceError, ServiceResult};
 
+/// How many cached snapshots one [`Service::check_revisions`] looks at: every cached project is
+/// checked once per `cached / REVISION_SWEEP` ticks.
+pub const REVISION_SWEEP: usize = 1000;
+
 impl From<LookupError> for ServiceError {
     fn from(e: LookupError) -> Self {
         ServiceError::NotFound(match e {
@@ -59,6 +63,8 @@ impl Service {
             }
         };
         let (installed, previous) = self.inner.cache.install(snapshot);
+        // What the project serves moved: its open releases may now be superseded.
+        self.inner.recheck.changed(project);
         for view in installed.views() {
             let before = previous
                 .as_ref()
@@ -74,18 +80,29 @@ impl Service {
     }
 
     /// The safety net for several instances: rebuilds every cached snapshot whose project's
-    /// serving revision moved in the database. Returns how many were rebuilt.
+    /// serving revision moved in the database, looking at up to [`REVISION_SWEEP`] cached
+    /// projects per call (in a few batched queries) and at the next ones on the next call, so
+    /// that the cost of a tick does not grow with the number of projects. Returns how many were
+    /// rebuilt.
     #[instrument(skip_all)]
     pub async fn check_revisions(&self) -> usize {
+        let batch = self.inner.cache.sweep(REVISION_SWEEP);
+        if batch.is_empty() {
+            return 0;
+        }
+        let ids: Vec<ProjectId> = batch.iter().map(|(p, _)| *p).collect();
+        let current = match self.store().serving_revisions(&ids).await {
+            Ok(current) => current,
+            Err(e) => {
+                tracing::warn!(error = %e, "revision check failed");
+                return 0;
+            }
+        };
         let mut rebuilt = 0;
-        for (project, revision) in self.inner.cache.revisions() {
-            match self.store().serving_revision(project).await {
-                Ok(current) if current != revision => {
-                    self.refresh_snapshot(project).await;
-                    rebuilt += 1;
-                }
-                Ok(_) => {}
-                Err(e) => tracing::warn!(%project, error = %e, "revision check failed"),
+        for (project, revision) in batch {
+            if current.get(&project).is_none_or(|now| *now != revision) {
+                self.refresh_snapshot(project).await;
+                rebuilt += 1;
             }
         }
         rebuilt

@@ -16,8 +16,10 @@ impl Service {
     /// the notification follower) for a commit of another instance; announcing twice is harmless.
     #[instrument(level = "debug", skip(self))]
     pub fn announce_revocation(&self, project: ProjectId, revoked: Revoked) {
-        if let Revoked::ApiKey(id) = revoked {
-            self.inner.keys.evict_id(id);
+        match revoked {
+            Revoked::ApiKey(id) => self.inner.keys.evict_id(id),
+            // The member's approvals stop counting: the project's open releases re-settle.
+            Revoked::Member(_) => self.inner.recheck.changed(project),
         }
         self.events().send(Event::AccessRevoked {
             project_id: project,

@@ -14,6 +14,7 @@
 
 mod apply;
 mod build;
+mod due;
 mod flow;
 
 pub use apply::{ApplyContext, ApplyDecision, BypassRequest, decide_apply, origin_violations};

@@ -3,6 +3,7 @@
 
 mod apply;
 mod build;
+mod due;
 mod transitions;
 
 use super::*;

@@ -7,6 +7,7 @@
     reason = "test code: a failed step should stop the test loudly"
 )]
 
+mod background;
 mod harness;
 mod races;
 mod rules;

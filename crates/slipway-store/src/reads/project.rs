@@ -174,4 +174,34 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound("project"))
     }
+
+    /// The serving revisions of `projects` (unknown ids are left out), in one query per
+    /// 500 ids: the batched form of [`Store::serving_revision`] that the
+    /// background check of cached snapshots uses.
+    ///
+    /// # Errors
+    /// The database is unreachable.
+    #[instrument(skip_all, level = "debug", fields(projects = projects.len()))]
+    pub async fn serving_revisions(&self, projects: &[ProjectId]) -> Result<HashMap<ProjectId, i64>, StoreError> {
+        let mut revisions = HashMap::with_capacity(projects.len());
+        for chunk in projects.chunks(REVISIONS_PER_QUERY) {
+            let rows = project::Entity::find()
+                .select_only()
+                .column(project::Column::Id)
+                .column(project::Column::ServingRevision)
+                .filter(project::Column::Id.is_in(chunk.iter().map(|p| p.as_uuid())))
+                .into_tuple::<(uuid::Uuid, i64)>()
+                .all(&self.db)
+                .await?;
+            revisions.extend(
+                rows.into_iter()
+                    .map(|(id, revision)| (ProjectId::from_uuid(id), revision)),
+            );
+        }
+        Ok(revisions)
+    }
 }
+
+/// How many project ids one [`Store::serving_revisions`] query names (well inside SQLite's and
+/// PostgreSQL's limits on bound parameters).
+const REVISIONS_PER_QUERY: usize = 500;

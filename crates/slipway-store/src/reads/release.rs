@@ -147,6 +147,46 @@ impl Store {
         releases_from_rows(&self.db, rows).await
     }
 
+    /// The open (pending or approved) releases of `projects`, and those of `releases` still
+    /// open, oldest first: the work list of a background tick that only looks at what changed
+    /// or fell due. No query at all when both lists are empty.
+    ///
+    /// # Errors
+    /// As [`Store::release`].
+    #[instrument(skip_all, level = "debug", fields(projects = projects.len(), releases = releases.len()))]
+    pub async fn open_releases_among(
+        &self,
+        projects: &[ProjectId],
+        releases: &[ReleaseId],
+    ) -> Result<Vec<Release>, StoreError> {
+        const IDS_PER_QUERY: usize = 500;
+        let open = || release::Column::State.is_in([ReleaseState::Pending.as_str(), ReleaseState::Approved.as_str()]);
+        let mut rows: Vec<release::Model> = Vec::new();
+        for chunk in projects.chunks(IDS_PER_QUERY) {
+            let ids = chunk.iter().map(|p| p.as_uuid());
+            rows.extend(
+                release::Entity::find()
+                    .filter(open())
+                    .filter(release::Column::ProjectId.is_in(ids))
+                    .all(&self.db)
+                    .await?,
+            );
+        }
+        for chunk in releases.chunks(IDS_PER_QUERY) {
+            let ids = chunk.iter().map(|r| r.as_uuid());
+            rows.extend(
+                release::Entity::find()
+                    .filter(open())
+                    .filter(release::Column::Id.is_in(ids))
+                    .all(&self.db)
+                    .await?,
+            );
+        }
+        rows.sort_by_key(|r| (r.created_at, r.id));
+        rows.dedup_by_key(|r| r.id);
+        releases_from_rows(&self.db, rows).await
+    }
+
     /// The deployment with this id.
     ///
     /// # Errors

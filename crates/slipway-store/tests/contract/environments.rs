@@ -12,8 +12,42 @@ contract!(
     roles_move_between_environments,
     environments_delete_with_their_pointers,
     snapshot_loads_what_is_served,
-    stale_environment_plans_are_refused
+    stale_environment_plans_are_refused,
+    serving_revisions_are_read_in_batches
 );
+
+/// The batched revision read agrees with the single one, over more ids than one query names,
+/// and leaves unknown ids out.
+async fn serving_revisions_are_read_in_batches(db: &TestDb) {
+    let s = &db.store;
+    let a = world(s, "batch-a").await;
+    let b = world(s, "batch-b").await;
+    let qa = environment(&a, "qa", 2);
+    a.commit(s, "environment.create", vec![Write::InsertEnvironment(qa)])
+        .await
+        .unwrap();
+    let unknown: Vec<_> = (0..1200)
+        .map(|_| slipway_domain::ProjectId::from_uuid(uuid::Uuid::new_v4()))
+        .collect();
+    let mut asked = unknown.clone();
+    asked.insert(600, a.project.id);
+    asked.push(b.project.id);
+    let revisions = s.serving_revisions(&asked).await.unwrap();
+    assert_eq!(revisions.len(), 2, "unknown projects are left out");
+    assert_eq!(
+        revisions[&a.project.id],
+        s.serving_revision(a.project.id).await.unwrap()
+    );
+    assert_eq!(
+        revisions[&b.project.id],
+        s.serving_revision(b.project.id).await.unwrap()
+    );
+    assert_ne!(
+        revisions[&a.project.id], revisions[&b.project.id],
+        "each project's own revision"
+    );
+    assert!(s.serving_revisions(&[]).await.unwrap().is_empty());
+}
 
 /// A change planned on a serving revision that moved meanwhile is refused whole.
 async fn stale_environment_plans_are_refused(db: &TestDb) {

@@ -17,8 +17,71 @@ contract!(
     a_failed_compare_and_swap_writes_nothing,
     promotions_check_their_source,
     releases_and_deployments_page_newest_first,
-    serving_changes_are_announced
+    serving_changes_are_announced,
+    open_releases_among_projects_and_ids
 );
+
+/// The background tick's partial work list: the open releases of some projects and some
+/// releases by id, each once, oldest first; closed ones left out.
+async fn open_releases_among_projects_and_ids(db: &TestDb) {
+    let s = &db.store;
+    let one = world(s, "among-one").await;
+    let two = world(s, "among-two").await;
+    let mut made = Vec::new();
+    for w in [&one, &two] {
+        let (p, v) = prompt_with_versions(s, w, "p", 1).await;
+        for _ in 0..2 {
+            let r = release(
+                w,
+                w.prod().id,
+                vec![Change {
+                    resource_id: p.id,
+                    from_version: None,
+                    to_version: Some(v[0].id),
+                }],
+            );
+            w.commit(s, "release.create", vec![Write::InsertRelease(r.clone())])
+                .await
+                .unwrap();
+            made.push(r);
+        }
+    }
+    // One of the first project's releases is closed.
+    let mut rejected = made[1].clone();
+    rejected
+        .reject(one.user.id, Message::parse("reason", "no").unwrap(), now())
+        .unwrap();
+    one.commit(
+        s,
+        "release.reject",
+        vec![Write::UpdateRelease {
+            release: rejected,
+            expected_state: ReleaseState::Pending,
+        }],
+    )
+    .await
+    .unwrap();
+    let ids = |rs: Vec<slipway_domain::release::Release>| rs.iter().map(|r| r.id()).collect::<Vec<_>>();
+
+    assert_eq!(
+        ids(s.open_releases_among(&[one.project.id], &[]).await.unwrap()),
+        [made[0].id()],
+        "the closed one is left out"
+    );
+    assert_eq!(
+        ids(s.open_releases_among(&[], &[made[3].id(), made[1].id()]).await.unwrap()),
+        [made[3].id()]
+    );
+    assert_eq!(
+        ids(s
+            .open_releases_among(&[one.project.id, two.project.id], &[made[2].id(), made[0].id()])
+            .await
+            .unwrap()),
+        [made[0].id(), made[2].id(), made[3].id()],
+        "each once, oldest first"
+    );
+    assert!(s.open_releases_among(&[], &[]).await.unwrap().is_empty());
+}
 
 async fn releases_round_trip_and_update_optimistically(db: &TestDb) {
     let s = &db.store;

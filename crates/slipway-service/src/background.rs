@@ -33,6 +33,7 @@ impl Service {
     #[instrument(skip_all)]
     pub async fn tick(&self) -> TickReport {
         let mut report = TickReport::default();
+        self.inner.cache.next_epoch();
         let open = match self.inner.recheck.take(self.now()) {
             Pass::Full => self.store().open_releases().await,
             Pass::Some { projects, releases } => self.store().open_releases_among(&projects, &releases).await,

@@ -112,6 +112,18 @@ impl Service {
         self.inner.cache.len()
     }
 
+    /// Bounds the memory of the resolution snapshots to about `bytes` of served bodies (default
+    /// 256 MiB): past it, the projects read least recently are dropped and rebuilt from the
+    /// database on their next read.
+    pub fn limit_snapshot_memory(&self, bytes: usize) {
+        self.inner.cache.set_capacity(bytes);
+    }
+
+    /// The bytes of served bodies the resolution snapshots hold.
+    pub fn snapshot_memory(&self) -> usize {
+        self.inner.cache.bytes()
+    }
+
     /// The store (for health checks and the CLI).
     pub fn store(&self) -> &Store {
         &self.inner.store

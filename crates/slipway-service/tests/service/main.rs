@@ -9,6 +9,7 @@
 
 mod background;
 mod harness;
+mod memory;
 mod races;
 mod rules;
 mod sessions;

@@ -4,13 +4,30 @@ use serde_json::{Value, json};
 use slipway_domain::environment::{Environment, EnvironmentPatch, Environments, NewEnvironment, RoleChange};
 use slipway_domain::slug::EnvironmentSlug;
 use slipway_domain::text::{Color, Description, Name};
-use slipway_domain::{EnvironmentId, Permission, Project, ProjectId};
+use slipway_domain::{EnvironmentId, Permission, Project};
 use slipway_store::Write;
 use tracing::instrument;
 use uuid::Uuid;
 
 use crate::Missing;
 use crate::{Ctx, Event, Service, ServiceError, ServiceResult};
+
+/// What a planned change of a project's environments writes, audits and returns.
+pub(crate) struct EnvironmentChange<T> {
+    /// The writes (the revision guard is added).
+    pub writes: Vec<Write>,
+    /// The environments to announce as changed.
+    pub changed: Vec<EnvironmentId>,
+    /// The audit action.
+    pub action: &'static str,
+    /// The audit target (an environment slug, or `*`).
+    pub target: String,
+    /// The audit's before and after.
+    pub before: Option<Value>,
+    pub after: Option<Value>,
+    /// What the use case returns.
+    pub value: T,
+}
 
 /// The fields of a new environment, as the caller sent them (parsed here).
 #[derive(Debug, Clone, Default)]
@@ -103,40 +120,65 @@ impl Service {
         Ok((project, env))
     }
 
-    /// A project's environments for a read-modify-write change, with the guard that makes the
-    /// change fail (CONFLICT, nothing written) if anything changed them in between.
-    pub(crate) async fn environments_for_change(&self, project: ProjectId) -> ServiceResult<(Environments, Write)> {
-        // The revision is read first: if the environments change after it, the guard fails.
-        let revision = self.store().serving_revision(project).await?;
-        let environments = self.store().environments(project).await?;
-        Ok((environments, Write::ExpectServingRevision { project, revision }))
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    async fn save_environments(
+    /// Changes a project's environments, read-modify-write: `plan` is applied to the
+    /// environments as they are now, and its writes commit with a guard on the serving
+    /// revision. In this instance the change waits for the project's other writers (deploys,
+    /// other environment changes), so it never races them; when another instance's commit wins
+    /// meanwhile, the change is planned again on what that commit left, up to the service's
+    /// usual number of attempts — the caller sees CONFLICT only when every attempt lost.
+    pub(crate) async fn change_environments<T>(
         &self,
         ctx: &Ctx,
         project: &Project,
-        guard: Write,
-        writes: Vec<Write>,
-        changed: &[EnvironmentId],
-        action: &str,
-        target: &str,
-        before: Option<Value>,
-        after: Option<Value>,
-    ) -> ServiceResult<()> {
-        let audit = Self::entry(ctx, action, "environment", target, before, after);
-        let writes = std::iter::once(guard).chain(writes).collect();
+        plan: impl Fn(&mut Environments) -> ServiceResult<EnvironmentChange<T>>,
+    ) -> ServiceResult<T> {
+        let _writer = self.lock_writer(project.id).await;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            match self.try_change_environments(ctx, project, &plan).await {
+                Err(e) if e.is_race() && attempt < crate::releases::MAX_ATTEMPTS => {
+                    tracing::debug!(project = %project.id, attempt, "environments changed meanwhile; planning again");
+                    crate::releases::backoff(attempt).await;
+                }
+                outcome => return outcome,
+            }
+        }
+    }
+
+    async fn try_change_environments<T>(
+        &self,
+        ctx: &Ctx,
+        project: &Project,
+        plan: &impl Fn(&mut Environments) -> ServiceResult<EnvironmentChange<T>>,
+    ) -> ServiceResult<T> {
+        // The revision is read first: if the environments change after it, the guard fails.
+        let revision = self.store().serving_revision(project.id).await?;
+        let mut environments = self.store().environments(project.id).await?;
+        let change = plan(&mut environments)?;
+        let guard = Write::ExpectServingRevision {
+            project: project.id,
+            revision,
+        };
+        let audit = Self::entry(
+            ctx,
+            change.action,
+            "environment",
+            &change.target,
+            change.before,
+            change.after,
+        );
+        let writes = std::iter::once(guard).chain(change.writes).collect();
         self.commit(project.id.as_uuid(), Some(project.id), writes, audit)
             .await?;
-        for environment_id in changed {
+        for environment_id in change.changed {
             self.announce(Event::EnvironmentChanged {
                 project_id: project.id,
-                environment_id: *environment_id,
+                environment_id,
                 deployment_id: None,
             });
         }
-        Ok(())
+        Ok(change.value)
     }
 
     /// Creates an environment, within the organization's quota.
@@ -167,22 +209,21 @@ impl Service {
             .organization(project.organization_id)
             .await?
             .and_then(|o| o.environment_quota);
-        let (mut environments, guard) = self.environments_for_change(project.id).await?;
         let id = EnvironmentId::from_uuid(Uuid::now_v7());
-        let env = environments.create(id, new, quota, self.now())?.clone();
-        self.save_environments(
-            ctx,
-            &project,
-            guard,
-            vec![Write::InsertEnvironment(env.clone())],
-            &[env.id],
-            "environment.create",
-            env.slug.as_str(),
-            None,
-            Some(summary(&env)),
-        )
-        .await?;
-        Ok(env)
+        let now = self.now();
+        self.change_environments(ctx, &project, |environments| {
+            let env = environments.create(id, new.clone(), quota, now)?.clone();
+            Ok(EnvironmentChange {
+                writes: vec![Write::InsertEnvironment(env.clone())],
+                changed: vec![env.id],
+                action: "environment.create",
+                target: env.slug.as_str().to_owned(),
+                before: None,
+                after: Some(summary(&env)),
+                value: env,
+            })
+        })
+        .await
     }
 
     /// Renames, re-describes or recolors an environment (the slug never changes).
@@ -206,23 +247,21 @@ impl Service {
             description: update.description.as_deref().map(Description::parse).transpose()?,
             color: update.color.as_deref().map(Color::parse).transpose()?,
         };
-        let (mut environments, guard) = self.environments_for_change(project.id).await?;
-        let id = lookup(&environments, slug)?;
-        let before = environments.get(id).map(summary);
-        let env = environments.update(id, patch)?.clone();
-        self.save_environments(
-            ctx,
-            &project,
-            guard,
-            vec![Write::SaveEnvironments(vec![env.clone()])],
-            &[env.id],
-            "environment.update",
-            slug,
-            before,
-            Some(summary(&env)),
-        )
-        .await?;
-        Ok(env)
+        self.change_environments(ctx, &project, |environments| {
+            let id = lookup(environments, slug)?;
+            let before = environments.get(id).map(summary);
+            let env = environments.update(id, patch.clone())?.clone();
+            Ok(EnvironmentChange {
+                writes: vec![Write::SaveEnvironments(vec![env.clone()])],
+                changed: vec![env.id],
+                action: "environment.update",
+                target: slug.to_owned(),
+                before,
+                after: Some(summary(&env)),
+                value: env,
+            })
+        })
+        .await
     }
 
     /// Puts the environments in the given order (every slug exactly once).
@@ -240,32 +279,30 @@ impl Service {
         let (project, _) = self
             .authorize_project(ctx, org, project, Permission::ProjectManageEnvironments)
             .await?;
-        let (mut environments, guard) = self.environments_for_change(project.id).await?;
-        let before: Vec<&str> = environments.all().iter().map(|e| e.slug.as_str()).collect();
-        let before = json!(before);
-        let ids = order
-            .iter()
-            .map(|s| {
-                environments
-                    .by_slug(s)
-                    .map(|e| e.id)
-                    .ok_or_else(|| ServiceError::validation("order", format!("unknown environment '{s}'")))
+        self.change_environments(ctx, &project, |environments| {
+            let before: Vec<&str> = environments.all().iter().map(|e| e.slug.as_str()).collect();
+            let before = json!(before);
+            let ids = order
+                .iter()
+                .map(|s| {
+                    environments
+                        .by_slug(s)
+                        .map(|e| e.id)
+                        .ok_or_else(|| ServiceError::validation("order", format!("unknown environment '{s}'")))
+                })
+                .collect::<ServiceResult<Vec<_>>>()?;
+            environments.reorder(&ids)?;
+            Ok(EnvironmentChange {
+                writes: vec![Write::SaveEnvironments(environments.all().to_vec())],
+                changed: environments.all().iter().map(|e| e.id).collect(),
+                action: "environment.reorder",
+                target: "*".to_owned(),
+                before: Some(before),
+                after: Some(json!(order)),
+                value: environments.clone(),
             })
-            .collect::<ServiceResult<Vec<_>>>()?;
-        environments.reorder(&ids)?;
-        self.save_environments(
-            ctx,
-            &project,
-            guard,
-            vec![Write::SaveEnvironments(environments.all().to_vec())],
-            &environments.all().iter().map(|e| e.id).collect::<Vec<_>>(),
-            "environment.reorder",
-            "*",
-            Some(before),
-            Some(json!(order)),
-        )
-        .await?;
-        Ok(environments)
+        })
+        .await
     }
 
     /// Moves the default publish target and/or gateway fallback and sets production marks, in one
@@ -292,40 +329,38 @@ impl Service {
         );
         slipway_auth::require_all(Some(role), needed)
             .map_err(|d| Self::denied(d, || Missing::Project(org.to_string())))?;
-        let (mut environments, guard) = self.environments_for_change(project.id).await?;
-        let change = RoleChange {
-            default_publish_target: input
-                .default_publish_target
-                .as_deref()
-                .map(|s| lookup(&environments, s))
-                .transpose()?,
-            gateway_fallback: input
-                .gateway_fallback
-                .as_deref()
-                .map(|s| lookup(&environments, s))
-                .transpose()?,
-            production: input
-                .production
-                .iter()
-                .map(|(s, flag)| Ok((lookup(&environments, s)?, *flag)))
-                .collect::<ServiceResult<_>>()?,
-        };
-        let before: Vec<Value> = environments.all().iter().map(summary).collect();
-        environments.set_roles(&change)?;
-        let after: Vec<Value> = environments.all().iter().map(summary).collect();
-        self.save_environments(
-            ctx,
-            &project,
-            guard,
-            vec![Write::SaveEnvironments(environments.all().to_vec())],
-            &environments.all().iter().map(|e| e.id).collect::<Vec<_>>(),
-            "environment.set_roles",
-            "*",
-            Some(json!(before)),
-            Some(json!(after)),
-        )
-        .await?;
-        Ok(environments)
+        self.change_environments(ctx, &project, |environments| {
+            let change = RoleChange {
+                default_publish_target: input
+                    .default_publish_target
+                    .as_deref()
+                    .map(|s| lookup(environments, s))
+                    .transpose()?,
+                gateway_fallback: input
+                    .gateway_fallback
+                    .as_deref()
+                    .map(|s| lookup(environments, s))
+                    .transpose()?,
+                production: input
+                    .production
+                    .iter()
+                    .map(|(s, flag)| Ok((lookup(environments, s)?, *flag)))
+                    .collect::<ServiceResult<_>>()?,
+            };
+            let before: Vec<Value> = environments.all().iter().map(summary).collect();
+            environments.set_roles(&change)?;
+            let after: Vec<Value> = environments.all().iter().map(summary).collect();
+            Ok(EnvironmentChange {
+                writes: vec![Write::SaveEnvironments(environments.all().to_vec())],
+                changed: environments.all().iter().map(|e| e.id).collect(),
+                action: "environment.set_roles",
+                target: "*".to_owned(),
+                before: Some(json!(before)),
+                after: Some(json!(after)),
+                value: environments.clone(),
+            })
+        })
+        .await
     }
 
     /// Deletes an environment and its pointers. System environments and role holders cannot be
@@ -344,21 +379,19 @@ impl Service {
         let (project, _) = self
             .authorize_project(ctx, org, project, Permission::ProjectManageEnvironments)
             .await?;
-        let (mut environments, guard) = self.environments_for_change(project.id).await?;
-        let id = lookup(&environments, slug)?;
-        let removed = environments.delete(id)?;
-        self.save_environments(
-            ctx,
-            &project,
-            guard,
-            vec![Write::DeleteEnvironment(id)],
-            &[removed.id],
-            "environment.delete",
-            slug,
-            Some(summary(&removed)),
-            None,
-        )
-        .await?;
-        Ok(removed)
+        self.change_environments(ctx, &project, |environments| {
+            let id = lookup(environments, slug)?;
+            let removed = environments.delete(id)?;
+            Ok(EnvironmentChange {
+                writes: vec![Write::DeleteEnvironment(id)],
+                changed: vec![removed.id],
+                action: "environment.delete",
+                target: slug.to_owned(),
+                before: Some(summary(&removed)),
+                after: None,
+                value: removed,
+            })
+        })
+        .await
     }
 }

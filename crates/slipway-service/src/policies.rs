@@ -8,7 +8,8 @@ use slipway_store::Write;
 use tracing::instrument;
 
 use crate::Missing;
-use crate::{Ctx, Event, Service, ServiceError, ServiceResult};
+use crate::environments::EnvironmentChange;
+use crate::{Ctx, Service, ServiceError, ServiceResult};
 
 /// A policy as the caller sends it; environments by slug.
 #[derive(Debug, Clone)]
@@ -83,59 +84,48 @@ impl Service {
         let (project, _) = self
             .authorize_project(ctx, org, project, Permission::ProjectManagePolicies)
             .await?;
-        let (mut environments, guard) = self.environments_for_change(project.id).await?;
-        let env = environments
-            .by_slug(slug)
-            .cloned()
-            .ok_or_else(|| ServiceError::NotFound(Missing::Environment(slug.to_string())))?;
-        let allowed_sources = input
-            .allowed_sources
-            .iter()
-            .map(|s| {
-                environments
-                    .by_slug(s)
-                    .map(|e| e.id)
-                    .ok_or_else(|| ServiceError::validation("allowed_sources", format!("unknown environment '{s}'")))
-            })
-            .collect::<ServiceResult<Vec<_>>>()?;
         let freeze_windows = input
             .freeze_windows
             .iter()
             .map(|(start, end, reason)| FreezeWindow::new(*start, *end, reason))
             .collect::<Result<Vec<_>, _>>()?;
-        let spec = PolicySpec {
-            allowed_sources,
-            allow_direct: input.allow_direct,
-            required_approvals: input.required_approvals,
-            approver_roles: input.approver_roles,
-            prevent_self_approval: input.prevent_self_approval,
-            min_soak_seconds: input.min_soak_seconds,
-            freeze_windows,
-            auto_apply: input.auto_apply,
-            expires_after_seconds: input.expires_after_seconds,
-        };
-        let policy = env.policy.revise(spec, env.id)?;
-        let updated = environments.set_policy(env.id, policy.clone())?.clone();
-        let audit = Self::entry(
-            ctx,
-            "policy.set",
-            "environment",
-            slug,
-            Some(policy_summary(&env.policy)),
-            Some(policy_summary(&policy)),
-        );
-        self.commit(
-            project.id.as_uuid(),
-            Some(project.id),
-            vec![guard, Write::SaveEnvironments(vec![updated])],
-            audit,
-        )
-        .await?;
-        self.announce(Event::EnvironmentChanged {
-            project_id: project.id,
-            environment_id: env.id,
-            deployment_id: None,
-        });
-        Ok(policy)
+        self.change_environments(ctx, &project, |environments| {
+            let env = environments
+                .by_slug(slug)
+                .cloned()
+                .ok_or_else(|| ServiceError::NotFound(Missing::Environment(slug.to_string())))?;
+            let allowed_sources = input
+                .allowed_sources
+                .iter()
+                .map(|s| {
+                    environments.by_slug(s).map(|e| e.id).ok_or_else(|| {
+                        ServiceError::validation("allowed_sources", format!("unknown environment '{s}'"))
+                    })
+                })
+                .collect::<ServiceResult<Vec<_>>>()?;
+            let spec = PolicySpec {
+                allowed_sources,
+                allow_direct: input.allow_direct,
+                required_approvals: input.required_approvals,
+                approver_roles: input.approver_roles.clone(),
+                prevent_self_approval: input.prevent_self_approval,
+                min_soak_seconds: input.min_soak_seconds,
+                freeze_windows: freeze_windows.clone(),
+                auto_apply: input.auto_apply,
+                expires_after_seconds: input.expires_after_seconds,
+            };
+            let policy = env.policy.revise(spec, env.id)?;
+            let updated = environments.set_policy(env.id, policy.clone())?.clone();
+            Ok(EnvironmentChange {
+                writes: vec![Write::SaveEnvironments(vec![updated])],
+                changed: vec![env.id],
+                action: "policy.set",
+                target: slug.to_owned(),
+                before: Some(policy_summary(&env.policy)),
+                after: Some(policy_summary(&policy)),
+                value: policy,
+            })
+        })
+        .await
     }
 }

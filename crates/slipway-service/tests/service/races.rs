@@ -54,3 +54,57 @@ both_backends!(distinct_versions_from_two_instances_all_succeed, async |h: &Harn
     let expected: Vec<u32> = (2..=(2 * WRITERS) as u32 + 1).collect();
     assert_eq!(numbers, expected, "distinct numbers after v1, none lost");
 });
+
+both_backends!(
+    environment_and_policy_changes_racing_deploys_all_succeed,
+    async |h: &Harness| {
+        let (alice, ..) = setup(h).await;
+        let keyring = slipway_auth::keyring::parse_keyring(&h.keyring_text).unwrap();
+        let other = Service::new(
+            h.service.store().clone(),
+            Arc::new(ManualClock::new(start_time())),
+            keyring,
+        );
+        let mut tasks: Vec<tokio::task::JoinHandle<Result<(), slipway_service::ServiceError>>> = Vec::new();
+        for i in 0..WRITERS {
+            let service = if i % 2 == 0 { h.service.clone() } else { other.clone() };
+            let ctx = alice.clone();
+            tasks.push(tokio::spawn(async move {
+                // Each writer changes the environments (a new one, a policy) and deploys.
+                let input = slipway_service::environments::EnvironmentInput {
+                    slug: format!("qa{i}"),
+                    name: format!("QA {i}"),
+                    ..Default::default()
+                };
+                service.create_environment(&ctx, "acme", "chat", input).await?;
+                let policy = slipway_service::policies::PolicyInput {
+                    required_approvals: u32::try_from(i % 3).unwrap(),
+                    ..Default::default()
+                };
+                service
+                    .set_promotion_policy(&ctx, "acme", "chat", &format!("qa{i}"), policy)
+                    .await?;
+                service
+                    .create_version(
+                        &ctx,
+                        "acme",
+                        "chat",
+                        ResourceKind::Prompt,
+                        "greeting",
+                        prompt(&format!("racing {i}")),
+                        "",
+                        Some(vec!["staging".into()]),
+                    )
+                    .await?;
+                Ok(())
+            }));
+        }
+        for task in tasks {
+            task.await
+                .unwrap()
+                .expect("environment changes retry their own races too");
+        }
+        let (_, environments) = h.service.environments(&alice, "acme", "chat").await.unwrap();
+        assert_eq!(environments.all().len(), 2 + WRITERS, "every new environment is there");
+    }
+);

@@ -50,8 +50,9 @@ impl Service {
     /// stale answer.
     #[instrument(skip_all)]
     pub async fn refresh_snapshot(&self, project: ProjectId) {
+        let previous = self.inner.cache.get(project);
         let built = match self.store().snapshot(project).await {
-            Ok(data) => Snapshot::build(data),
+            Ok(data) => Snapshot::rebuild(data, previous.as_deref()),
             Err(e) => Err(e.to_string()),
         };
         let snapshot = match built {

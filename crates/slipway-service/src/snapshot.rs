@@ -43,6 +43,36 @@ pub struct EnvironmentView {
 }
 
 impl EnvironmentView {
+    /// The view of `environment` serving `entries`, with the whole-environment body written
+    /// from the entries' own bodies (each serialized once) in their order.
+    fn new(
+        project: &Project,
+        environment: Environment,
+        entries: BTreeMap<(ResourceKind, String), ResolvedEntry>,
+    ) -> Self {
+        let listed: usize = entries.values().map(|e| e.body.len() + 1).sum();
+        let mut body = String::with_capacity(listed + 128);
+        body.push_str("{\"environment\":");
+        body.push_str(&Value::from(environment.slug.as_str()).to_string());
+        body.push_str(",\"project_id\":\"");
+        body.push_str(&project.id.to_string());
+        body.push_str("\",\"resources\":[");
+        for (i, entry) in entries.values().enumerate() {
+            if i > 0 {
+                body.push(',');
+            }
+            body.push_str(&entry.body);
+        }
+        body.push_str("]}");
+        let body: Arc<str> = Arc::from(body);
+        Self {
+            environment,
+            entries,
+            etag: etag_of(&body),
+            body,
+        }
+    }
+
     /// One resource as this environment serves it (its own pointer, or the gateway fallback's).
     ///
     /// # Errors
@@ -128,6 +158,18 @@ impl Snapshot {
     /// A pointer names a version or resource the data does not hold (a store bug), or the
     /// project's invariants are broken.
     pub fn build(data: SnapshotData) -> Result<Self, String> {
+        Self::rebuild(data, None)
+    }
+
+    /// Builds the snapshot, reusing from `previous` (the project's snapshot before the change)
+    /// every answer whose inputs did not change: an entry serving the same version of the same
+    /// resource from the same environment keeps its body and ETag, and an environment none of
+    /// whose entries changed keeps its whole view. A deployment so costs what it changed, not
+    /// what the project holds.
+    ///
+    /// # Errors
+    /// As [`Snapshot::build`].
+    pub fn rebuild(data: SnapshotData, previous: Option<&Snapshot>) -> Result<Self, String> {
         let SnapshotData {
             project,
             state,
@@ -135,6 +177,7 @@ impl Snapshot {
             versions,
             serving_revision,
         } = data;
+        let previous = previous.filter(|p| p.project.id == project.id);
         let resources: HashMap<ResourceId, Resource> = resources.into_iter().map(|r| (r.id, r)).collect();
         let versions: HashMap<VersionId, Arc<Version>> = versions.into_iter().map(|v| (v.id, Arc::new(v))).collect();
         let fallback = state
@@ -144,46 +187,50 @@ impl Snapshot {
             .clone();
         let mut views = HashMap::new();
         for environment in state.environments.all() {
+            let before = previous
+                .and_then(|p| p.views.get(environment.slug.as_str()))
+                .filter(|view| view.environment == *environment);
             let resolved = state.resolve_all(environment).map_err(|e| e.to_string())?;
             let mut entries = BTreeMap::new();
-            let mut values = BTreeMap::new();
+            let mut reused = 0_usize;
             for r in resolved {
                 let resource = resources
                     .get(&r.resource_id)
                     .ok_or("snapshot lacks a pointed resource")?;
                 let version = versions.get(&r.version_id).ok_or("snapshot lacks a pointed version")?;
                 let served_from = if r.fell_back { &fallback } else { environment };
-                let value = entry_json(resource, version, environment, served_from, r.fell_back);
-                let body: Arc<str> = Arc::from(value.to_string());
-                let entry = ResolvedEntry {
-                    resource: resource.clone(),
-                    version: Arc::clone(version),
-                    served_from: served_from.clone(),
-                    fell_back: r.fell_back,
-                    etag: etag_of(&body),
-                    body,
-                };
                 let sort_key = (resource.kind, resource.key.as_str().to_owned());
-                values.insert(sort_key.clone(), value);
+                let same = before.and_then(|view| view.entries.get(&sort_key)).filter(|old| {
+                    old.version.id == version.id
+                        && old.fell_back == r.fell_back
+                        && old.resource == *resource
+                        && old.served_from == *served_from
+                });
+                let entry = match same {
+                    Some(old) => {
+                        reused += 1;
+                        old.clone()
+                    }
+                    None => {
+                        let body: Arc<str> =
+                            Arc::from(entry_json(resource, version, environment, served_from, r.fell_back).to_string());
+                        ResolvedEntry {
+                            resource: resource.clone(),
+                            version: Arc::clone(version),
+                            served_from: served_from.clone(),
+                            fell_back: r.fell_back,
+                            etag: etag_of(&body),
+                            body,
+                        }
+                    }
+                };
                 entries.insert(sort_key, entry);
             }
-            // The whole-environment body lists the same entries, in the same order, built once.
-            let list: Vec<Value> = values.into_values().collect();
-            let body: Arc<str> = Arc::from(
-                json!({
-                    "project_id": project.id.to_string(),
-                    "environment": environment.slug.as_str(),
-                    "resources": list,
-                })
-                .to_string(),
-            );
-            let view = EnvironmentView {
-                environment: environment.clone(),
-                entries,
-                etag: etag_of(&body),
-                body,
+            let view = match before {
+                Some(view) if reused == entries.len() && view.entries.len() == entries.len() => Arc::clone(view),
+                _ => Arc::new(EnvironmentView::new(&project, environment.clone(), entries)),
             };
-            views.insert(environment.slug.as_str().to_owned(), Arc::new(view));
+            views.insert(environment.slug.as_str().to_owned(), view);
         }
         Ok(Self {
             project,

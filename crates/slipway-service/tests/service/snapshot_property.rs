@@ -16,6 +16,7 @@ enum Op {
     Promote { from: usize, to: usize },
     MoveFallback { env: usize },
     Undeploy { key: usize, env: usize },
+    Rename { env: usize, name: u8 },
 }
 
 const KEYS: [&str; 3] = ["greeting", "faq", "summary"];
@@ -27,6 +28,7 @@ fn op() -> impl Strategy<Value = Op> {
         (0..3usize, 0..3usize).prop_map(|(from, to)| Op::Promote { from, to }),
         (0..3usize).prop_map(|env| Op::MoveFallback { env }),
         (0..3usize, 0..3usize).prop_map(|(key, env)| Op::Undeploy { key, env }),
+        (0..3usize, 0..3u8).prop_map(|(env, name)| Op::Rename { env, name }),
     ]
 }
 
@@ -105,6 +107,19 @@ async fn run(ops: Vec<Op>) {
                 )
                 .await
                 .map(|_| ()),
+            Op::Rename { env, name } => s
+                .update_environment(
+                    &alice,
+                    "acme",
+                    "chat",
+                    ENVS[env],
+                    slipway_service::environments::EnvironmentUpdate {
+                        name: Some(format!("Env {name}")),
+                        ..Default::default()
+                    },
+                )
+                .await
+                .map(|_| ()),
         };
         let cached = s.snapshot(project.id).await.unwrap();
         let fresh = Snapshot::build(s.store().snapshot(project.id).await.unwrap()).unwrap();
@@ -113,6 +128,21 @@ async fn run(ops: Vec<Op>) {
             let b = fresh.environment(env).unwrap();
             assert_eq!(a.body, b.body, "environment {env:?} differs after {op:?}");
             assert_eq!(a.etag, b.etag);
+            assert_eq!(a.environment, b.environment);
+            let keys = |v: &slipway_service::snapshot::EnvironmentView| v.entries.keys().cloned().collect::<Vec<_>>();
+            assert_eq!(keys(a), keys(b));
+            for (key, entry) in &a.entries {
+                let other = &b.entries[key];
+                assert_eq!(
+                    (&entry.body, &entry.etag),
+                    (&other.body, &other.etag),
+                    "{key:?} in {env:?} after {op:?}"
+                );
+                assert_eq!(entry.served_from, other.served_from);
+            }
+            let parsed: serde_json::Value = serde_json::from_str(&a.body).unwrap();
+            assert_eq!(parsed["project_id"], project.id.to_string());
+            assert_eq!(parsed["resources"].as_array().unwrap().len(), a.entries.len());
         }
     }
     h.finish().await;
@@ -130,9 +160,75 @@ fn the_snapshot_always_matches_a_fresh_load() {
         ..Config::default()
     });
     runner
-        .run(&proptest::collection::vec(op(), 1..12), |ops| {
+        .run(&proptest::collection::vec(op(), 1..16), |ops| {
             runtime.block_on(run(ops));
             Ok(())
         })
         .unwrap();
+}
+
+/// A deployment rebuilds only what it changed: the environments it did not touch keep their
+/// views, and the entries it did not touch keep their serialized bodies.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deployment_reuses_what_it_did_not_change() {
+    let h = Harness::start(Backend::Sqlite).await.unwrap();
+    let s = &h.service;
+    let (alice, ..) = setup(&h).await;
+    s.create_resource(&alice, "acme", "chat", ResourceKind::Prompt, "faq")
+        .await
+        .unwrap();
+    s.create_version(
+        &alice,
+        "acme",
+        "chat",
+        ResourceKind::Prompt,
+        "faq",
+        prompt("faq"),
+        "",
+        Some(vec!["staging".into()]),
+    )
+    .await
+    .unwrap();
+    let (project, _) = s.project(&alice, "acme", "chat").await.unwrap();
+    let before = s.snapshot(project.id).await.unwrap();
+    s.create_version(
+        &alice,
+        "acme",
+        "chat",
+        ResourceKind::Prompt,
+        "greeting",
+        prompt("v2"),
+        "",
+        Some(vec!["staging".into()]),
+    )
+    .await
+    .unwrap();
+    let after = s.snapshot(project.id).await.unwrap();
+    assert!(after.revision > before.revision);
+    assert!(
+        std::sync::Arc::ptr_eq(
+            before.environment(Some("prod")).unwrap(),
+            after.environment(Some("prod")).unwrap()
+        ),
+        "prod did not change: its view is reused"
+    );
+    let entry = |snap: &Snapshot, key: &str| {
+        snap.resource(Some("staging"), ResourceKind::Prompt, key)
+            .unwrap()
+            .body
+            .clone()
+    };
+    assert!(
+        std::sync::Arc::ptr_eq(&entry(&before, "faq"), &entry(&after, "faq")),
+        "faq's body is reused"
+    );
+    assert!(!std::sync::Arc::ptr_eq(
+        &entry(&before, "greeting"),
+        &entry(&after, "greeting")
+    ));
+    assert_ne!(
+        before.environment(Some("staging")).unwrap().etag,
+        after.environment(Some("staging")).unwrap().etag
+    );
+    h.finish().await;
 }

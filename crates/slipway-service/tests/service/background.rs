@@ -10,7 +10,7 @@ use slipway_service::releases::Action;
 
 use crate::both_backends;
 use crate::harness::Harness;
-use crate::story::setup;
+use crate::story::{promote, setup};
 
 both_backends!(
     idle_ticks_examine_nothing_until_a_release_falls_due,
@@ -25,10 +25,7 @@ both_backends!(
         s.set_promotion_policy(&alice, "acme", "chat", "prod", policy)
             .await
             .unwrap();
-        let release = s
-            .promote(&alice, "acme", "chat", "staging", "prod", None, "", None)
-            .await
-            .unwrap();
+        let release = promote(s, &alice, "staging", "prod").await.unwrap();
         assert_eq!(s.tick().await.examined, 1, "the first tick looks at every open release");
         for _ in 0..3 {
             h.clock.advance(Duration::seconds(5));
@@ -60,10 +57,7 @@ both_backends!(
         s.set_promotion_policy(&alice, "acme", "chat", "prod", policy)
             .await
             .unwrap();
-        let release = s
-            .promote(&alice, "acme", "chat", "staging", "prod", None, "", None)
-            .await
-            .unwrap();
+        let release = promote(s, &alice, "staging", "prod").await.unwrap();
         s.act_on_release(&bob, release.id(), Action::Approve).await.unwrap();
         s.tick().await;
         h.clock.advance(Duration::seconds(5));

@@ -5,7 +5,7 @@ use slipway_domain::resource::ResourceKind;
 
 use crate::both_backends;
 use crate::harness::Harness;
-use crate::story::{prompt, served, setup};
+use crate::story::{publish, served, setup};
 
 both_backends!(cold_projects_are_dropped_and_rebuilt_on_demand, async |h: &Harness| {
     let s = &h.service;
@@ -14,18 +14,9 @@ both_backends!(cold_projects_are_dropped_and_rebuilt_on_demand, async |h: &Harne
     s.create_resource(&alice, "acme", "other", ResourceKind::Prompt, "greeting")
         .await
         .unwrap();
-    s.create_version(
-        &alice,
-        "acme",
-        "other",
-        ResourceKind::Prompt,
-        "greeting",
-        prompt("other v1"),
-        "",
-        Some(vec!["staging".into()]),
-    )
-    .await
-    .unwrap();
+    publish(s, &alice, "other", "greeting", "other v1", "staging")
+        .await
+        .unwrap();
     s.limit_snapshot_memory(1);
     let other = async || {
         s.resolve_resource(
@@ -47,18 +38,7 @@ both_backends!(cold_projects_are_dropped_and_rebuilt_on_demand, async |h: &Harne
         assert_eq!(s.cached_snapshots(), 1, "only the project read last is held");
     }
     // A change to a dropped project is seen on its next read.
-    s.create_version(
-        &alice,
-        "acme",
-        "chat",
-        ResourceKind::Prompt,
-        "greeting",
-        prompt("v2"),
-        "",
-        Some(vec!["staging".into()]),
-    )
-    .await
-    .unwrap();
+    publish(s, &alice, "chat", "greeting", "v2", "staging").await.unwrap();
     assert_eq!(other().await, 1);
     assert_eq!(served(h, &alice, Some("staging")).await, Some(2));
     s.limit_snapshot_memory(usize::MAX);

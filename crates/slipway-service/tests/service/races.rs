@@ -10,19 +10,25 @@ use slipway_service::{ManualClock, Service};
 
 use crate::both_backends;
 use crate::harness::{Harness, start_time};
-use crate::story::{prompt, setup};
+use crate::story::{prompt, publish, setup};
 
 /// Writers per instance.
 const WRITERS: usize = 8;
 
-both_backends!(distinct_versions_from_two_instances_all_succeed, async |h: &Harness| {
-    let (alice, ..) = setup(h).await;
+/// Another instance over the same database: its own service, so no in-process lock orders its
+/// writers with the harness's.
+fn second_instance(h: &Harness) -> Service {
     let keyring = slipway_auth::keyring::parse_keyring(&h.keyring_text).unwrap();
-    let other = Service::new(
+    Service::new(
         h.service.store().clone(),
         Arc::new(ManualClock::new(start_time())),
         keyring,
-    );
+    )
+}
+
+both_backends!(distinct_versions_from_two_instances_all_succeed, async |h: &Harness| {
+    let (alice, ..) = setup(h).await;
+    let other = second_instance(h);
     let mut tasks = Vec::new();
     for i in 0..2 * WRITERS {
         let service = if i % 2 == 0 { h.service.clone() } else { other.clone() };
@@ -59,12 +65,7 @@ both_backends!(
     environment_and_policy_changes_racing_deploys_all_succeed,
     async |h: &Harness| {
         let (alice, ..) = setup(h).await;
-        let keyring = slipway_auth::keyring::parse_keyring(&h.keyring_text).unwrap();
-        let other = Service::new(
-            h.service.store().clone(),
-            Arc::new(ManualClock::new(start_time())),
-            keyring,
-        );
+        let other = second_instance(h);
         let mut tasks: Vec<tokio::task::JoinHandle<Result<(), slipway_service::ServiceError>>> = Vec::new();
         for i in 0..WRITERS {
             let service = if i % 2 == 0 { h.service.clone() } else { other.clone() };
@@ -84,18 +85,7 @@ both_backends!(
                 service
                     .set_promotion_policy(&ctx, "acme", "chat", &format!("qa{i}"), policy)
                     .await?;
-                service
-                    .create_version(
-                        &ctx,
-                        "acme",
-                        "chat",
-                        ResourceKind::Prompt,
-                        "greeting",
-                        prompt(&format!("racing {i}")),
-                        "",
-                        Some(vec!["staging".into()]),
-                    )
-                    .await?;
+                publish(&service, &ctx, "chat", "greeting", &format!("racing {i}"), "staging").await?;
                 Ok(())
             }));
         }

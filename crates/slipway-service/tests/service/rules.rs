@@ -10,7 +10,7 @@ use slipway_store::PageRequest;
 
 use crate::both_backends;
 use crate::harness::Harness;
-use crate::story::{prompt, setup};
+use crate::story::{prompt, publish, setup};
 
 fn qa(slug: &str) -> EnvironmentInput {
     EnvironmentInput {
@@ -167,19 +167,7 @@ both_backends!(invalid_input_names_the_field, async |h: &Harness| {
 both_backends!(identical_content_is_a_no_op, async |h: &Harness| {
     let s = &h.service;
     let (alice, ..) = setup(h).await;
-    let again = s
-        .create_version(
-            &alice,
-            "acme",
-            "chat",
-            ResourceKind::Prompt,
-            "greeting",
-            prompt("v1"),
-            "",
-            Some(vec!["staging".into()]),
-        )
-        .await
-        .unwrap();
+    let again = publish(s, &alice, "chat", "greeting", "v1", "staging").await.unwrap();
     assert!(!again.created);
     assert_eq!(again.version.number.get(), 1);
     assert!(again.releases.is_empty(), "staging already serves it");

@@ -8,7 +8,7 @@ use slipway_service::environments::{EnvironmentInput, RolesInput};
 use slipway_service::snapshot::Snapshot;
 
 use crate::harness::{Backend, Harness};
-use crate::story::{prompt, setup};
+use crate::story::{prompt, publish, setup};
 
 #[derive(Debug, Clone)]
 enum Op {
@@ -177,32 +177,10 @@ async fn a_deployment_reuses_what_it_did_not_change() {
     s.create_resource(&alice, "acme", "chat", ResourceKind::Prompt, "faq")
         .await
         .unwrap();
-    s.create_version(
-        &alice,
-        "acme",
-        "chat",
-        ResourceKind::Prompt,
-        "faq",
-        prompt("faq"),
-        "",
-        Some(vec!["staging".into()]),
-    )
-    .await
-    .unwrap();
+    publish(s, &alice, "chat", "faq", "faq", "staging").await.unwrap();
     let (project, _) = s.project(&alice, "acme", "chat").await.unwrap();
     let before = s.snapshot(project.id).await.unwrap();
-    s.create_version(
-        &alice,
-        "acme",
-        "chat",
-        ResourceKind::Prompt,
-        "greeting",
-        prompt("v2"),
-        "",
-        Some(vec!["staging".into()]),
-    )
-    .await
-    .unwrap();
+    publish(s, &alice, "chat", "greeting", "v2", "staging").await.unwrap();
     let after = s.snapshot(project.id).await.unwrap();
     assert!(after.revision > before.revision);
     assert!(

@@ -64,6 +64,38 @@ pub async fn setup(h: &Harness) -> (Ctx, Ctx, Ctx, Ctx, Ctx) {
     )
 }
 
+/// Publishes `text` as a new version of acme/`project`'s prompt `key` to `env`.
+pub async fn publish(
+    s: &slipway_service::Service,
+    ctx: &Ctx,
+    project: &str,
+    key: &str,
+    text: &str,
+    env: &str,
+) -> Result<slipway_service::resources::Published, ServiceError> {
+    s.create_version(
+        ctx,
+        "acme",
+        project,
+        ResourceKind::Prompt,
+        key,
+        prompt(text),
+        "",
+        Some(vec![env.into()]),
+    )
+    .await
+}
+
+/// Promotes everything acme/chat's `from` serves into `to`.
+pub async fn promote(
+    s: &slipway_service::Service,
+    ctx: &Ctx,
+    from: &str,
+    to: &str,
+) -> Result<slipway_domain::release::Release, ServiceError> {
+    s.promote(ctx, "acme", "chat", from, to, None, "", None).await
+}
+
 pub async fn served(h: &Harness, ctx: &Ctx, env: Option<&str>) -> Option<u32> {
     match h
         .service
@@ -159,22 +191,8 @@ both_backends!(staging_moving_on_supersedes_a_pending_promotion, async |h: &Harn
     s.set_promotion_policy(&alice, "acme", "chat", "prod", two_approvals())
         .await
         .unwrap();
-    let release = s
-        .promote(&alice, "acme", "chat", "staging", "prod", None, "", None)
-        .await
-        .unwrap();
-    s.create_version(
-        &alice,
-        "acme",
-        "chat",
-        ResourceKind::Prompt,
-        "greeting",
-        prompt("v2"),
-        "",
-        Some(vec!["staging".into()]),
-    )
-    .await
-    .unwrap();
+    let release = promote(s, &alice, "staging", "prod").await.unwrap();
+    publish(s, &alice, "chat", "greeting", "v2", "staging").await.unwrap();
     let r = s.act_on_release(&bob, release.id(), Action::Approve).await.unwrap();
     assert_eq!(r.state(), ReleaseState::Superseded);
     assert_eq!(served(h, &alice, Some("prod")).await, None, "nothing moved");
@@ -200,10 +218,7 @@ both_backends!(
         s.set_promotion_policy(&alice, "acme", "chat", "prod", policy)
             .await
             .unwrap();
-        let release = s
-            .promote(&alice, "acme", "chat", "staging", "prod", None, "", None)
-            .await
-            .unwrap();
+        let release = promote(s, &alice, "staging", "prod").await.unwrap();
         let r = s.act_on_release(&bob, release.id(), Action::Approve).await.unwrap();
         assert_eq!(
             r.state(),
@@ -248,18 +263,7 @@ both_backends!(rollback_restores_the_earlier_pointers, async |h: &Harness| {
         .await
         .unwrap();
     let first = first.items[0].clone();
-    s.create_version(
-        &alice,
-        "acme",
-        "chat",
-        ResourceKind::Prompt,
-        "greeting",
-        prompt("v2"),
-        "",
-        Some(vec!["staging".into()]),
-    )
-    .await
-    .unwrap();
+    publish(s, &alice, "chat", "greeting", "v2", "staging").await.unwrap();
     assert_eq!(served(h, &alice, Some("staging")).await, Some(2));
     let r = s
         .rollback(&alice, "acme", "chat", "staging", first.id, "back to v1", None)
@@ -321,10 +325,7 @@ both_backends!(an_approver_who_lost_the_role_no_longer_counts, async |h: &Harnes
     s.set_promotion_policy(&alice, "acme", "chat", "prod", two_approvals())
         .await
         .unwrap();
-    let release = s
-        .promote(&alice, "acme", "chat", "staging", "prod", None, "", None)
-        .await
-        .unwrap();
+    let release = promote(s, &alice, "staging", "prod").await.unwrap();
     s.act_on_release(&bob, release.id(), Action::Approve).await.unwrap();
     s.remove_member(&alice, "acme", "chat", "bob").await.unwrap();
     let r = s.act_on_release(&carol, release.id(), Action::Approve).await.unwrap();
@@ -382,10 +383,7 @@ both_backends!(concurrent_approvals_are_never_lost, async |h: &Harness| {
     s.set_promotion_policy(&alice, "acme", "chat", "prod", policy)
         .await
         .unwrap();
-    let release = s
-        .promote(&alice, "acme", "chat", "staging", "prod", None, "", None)
-        .await
-        .unwrap();
+    let release = promote(s, &alice, "staging", "prod").await.unwrap();
     let mut tasks = Vec::new();
     for who in approvers {
         let ctx = h.user(who).await;
@@ -495,10 +493,7 @@ both_backends!(
         s.set_promotion_policy(&alice, "acme", "chat", "prod", two_approvals())
             .await
             .unwrap();
-        let release = s
-            .promote(&adam, "acme", "chat", "staging", "prod", None, "", None)
-            .await
-            .unwrap();
+        let release = promote(s, &adam, "staging", "prod").await.unwrap();
         let blocked = s
             .act_on_release(&adam, release.id(), Action::Apply { bypass_reason: None })
             .await
@@ -559,10 +554,7 @@ both_backends!(a_stale_release_expires_by_itself, async |h: &Harness| {
     s.set_promotion_policy(&alice, "acme", "chat", "prod", policy)
         .await
         .unwrap();
-    let release = s
-        .promote(&alice, "acme", "chat", "staging", "prod", None, "", None)
-        .await
-        .unwrap();
+    let release = promote(s, &alice, "staging", "prod").await.unwrap();
     h.clock.advance(Duration::minutes(59));
     s.tick().await;
     assert_eq!(

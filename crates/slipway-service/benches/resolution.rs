@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 use slipway_auth::CredentialKeyring;
 use slipway_domain::resource::ResourceKind;
+use slipway_service::resources::VersionInput;
 use slipway_service::{Ctx, Service, SystemClock};
 use slipway_store::{ConnectOptions, Store};
 
@@ -55,11 +56,7 @@ async fn main() {
                 &alice,
                 "acme",
                 "chat",
-                ResourceKind::Prompt,
-                &key,
-                content,
-                "",
-                Some(vec!["staging".into()]),
+                VersionInput::new(ResourceKind::Prompt, key.clone(), content).to(&["staging"]),
             )
             .await
             .unwrap();
@@ -133,11 +130,7 @@ async fn main() {
                 &alice,
                 "acme",
                 "chat",
-                ResourceKind::Prompt,
-                "prompt-0",
-                content,
-                "",
-                Some(vec!["staging".into()]),
+                VersionInput::new(ResourceKind::Prompt, "prompt-0", content).to(&["staging"]),
             )
             .await
             .unwrap();

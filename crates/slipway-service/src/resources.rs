@@ -14,6 +14,49 @@ use uuid::Uuid;
 use crate::releases::{ReleaseRequest, create_origin_publish};
 use crate::{ConflictKind, Ctx, Missing, Service, ServiceError, ServiceResult};
 
+/// A version to create, and where to publish it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VersionInput {
+    /// The resource's kind.
+    pub kind: ResourceKind,
+    /// The resource's key.
+    pub key: String,
+    /// The JSON content, checked against the kind's shape.
+    pub content: Value,
+    /// The version's message.
+    pub message: String,
+    /// The environments to publish to: `None` for the default publish target, an empty list for
+    /// nowhere.
+    pub publish_to: Option<Vec<String>>,
+}
+
+impl VersionInput {
+    /// `content` for the resource `kind`/`key`, published to the default target, no message.
+    pub fn new(kind: ResourceKind, key: impl Into<String>, content: Value) -> Self {
+        Self {
+            kind,
+            key: key.into(),
+            content,
+            message: String::new(),
+            publish_to: None,
+        }
+    }
+
+    /// Publishes to exactly `environments` (none: nowhere).
+    #[must_use]
+    pub fn to(mut self, environments: &[&str]) -> Self {
+        self.publish_to = Some(environments.iter().map(|e| (*e).to_owned()).collect());
+        self
+    }
+
+    /// With `message`.
+    #[must_use]
+    pub fn message(mut self, message: impl Into<String>) -> Self {
+        self.message = message.into();
+        self
+    }
+}
+
 /// A new version and the publish releases it made.
 #[derive(Debug, Clone)]
 pub struct Published {
@@ -186,19 +229,23 @@ impl Service {
     /// # Errors
     /// Invalid content (the field path names the problem); unknown resource or target;
     /// a target whose policy forbids direct releases; permission.
-    #[instrument(skip(self, ctx, content, message))]
-    #[allow(clippy::too_many_arguments)]
+    #[instrument(skip(self, ctx, request), fields(kind = %request.kind, key = %request.key))]
     pub async fn create_version(
         &self,
         ctx: &Ctx,
         org: &str,
         project: &str,
-        kind: ResourceKind,
-        key: &str,
-        content: Value,
-        message: &str,
-        publish_to: Option<Vec<String>>,
+        request: VersionInput,
     ) -> ServiceResult<Published> {
+        let VersionInput {
+            kind,
+            key,
+            content,
+            message,
+            publish_to,
+        } = request;
+        let key = key.as_str();
+        let message = message.as_str();
         let (project, role) = self
             .authorize_project(ctx, org, project, Permission::ResourceWrite)
             .await?;

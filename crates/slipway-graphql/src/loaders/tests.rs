@@ -7,6 +7,7 @@ use chrono::{TimeZone, Utc};
 use serde_json::json;
 use slipway_auth::CredentialKeyring;
 use slipway_domain::ResourceKind;
+use slipway_service::resources::VersionInput;
 use slipway_service::{Ctx, ManualClock, Service};
 use slipway_store::{ConnectOptions, Store};
 
@@ -47,11 +48,8 @@ async fn batches_for(n: usize) -> (usize, usize, usize) {
             .unwrap();
         for i in 0..n {
             let content = json!({"model": "m", "messages": [{"role": "user", "content": format!("{key}{i}")}]});
-            let to = Some(vec!["staging".to_owned()]);
-            service
-                .create_version(&alice, "acme", "chat", ResourceKind::Prompt, key, content, "", to)
-                .await
-                .unwrap();
+            let input = VersionInput::new(ResourceKind::Prompt, key, content).to(&["staging"]);
+            service.create_version(&alice, "acme", "chat", input).await.unwrap();
         }
     }
     let schema = build_schema(service.clone(), SchemaOptions::default());

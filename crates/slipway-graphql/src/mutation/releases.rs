@@ -3,7 +3,7 @@
 
 use async_graphql::{Context, ID, InputObject, Object};
 use slipway_domain::{DeploymentId, ReleaseId};
-use slipway_service::releases::{Action, DirectChange, ResourceRef};
+use slipway_service::releases::{Action, DirectChange, DirectDeploy, Promotion, ResourceRef, Rollback};
 
 use crate::context::use_case;
 use crate::error::GqlResult;
@@ -82,10 +82,13 @@ impl ReleaseMutations {
                 version: c.version,
             })
             .collect();
-        let release = service
-            .deploy(caller, &org, &project, &environment, changes, &message, bypass_reason)
-            .await
-            .gql(ctx)?;
+        let request = DirectDeploy {
+            environment,
+            changes,
+            message,
+            bypass_reason,
+        };
+        let release = service.deploy(caller, &org, &project, request).await.gql(ctx)?;
         Ok(scoped(release, &org, &project))
     }
 
@@ -116,19 +119,14 @@ impl ReleaseMutations {
                 })
                 .collect()
         });
-        let release = service
-            .promote(
-                caller,
-                &org,
-                &project,
-                &source,
-                &target,
-                resources,
-                &message,
-                bypass_reason,
-            )
-            .await
-            .gql(ctx)?;
+        let request = Promotion {
+            source,
+            target,
+            resources,
+            message,
+            bypass_reason,
+        };
+        let release = service.promote(caller, &org, &project, request).await.gql(ctx)?;
         Ok(scoped(release, &org, &project))
     }
 
@@ -150,18 +148,13 @@ impl ReleaseMutations {
     ) -> async_graphql::Result<Release> {
         let (service, caller) = use_case(ctx)?;
         let deployment: DeploymentId = parse_id(ctx, "deployment", &deployment)?;
-        let release = service
-            .rollback(
-                caller,
-                &org,
-                &project,
-                &environment,
-                deployment,
-                &message,
-                bypass_reason,
-            )
-            .await
-            .gql(ctx)?;
+        let request = Rollback {
+            environment,
+            deployment,
+            message,
+            bypass_reason,
+        };
+        let release = service.rollback(caller, &org, &project, request).await.gql(ctx)?;
         Ok(scoped(release, &org, &project))
     }
 

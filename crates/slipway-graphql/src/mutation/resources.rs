@@ -7,6 +7,7 @@ use async_graphql::{Context, Object};
 use secrecy::SecretString;
 use serde_json::Value;
 use slipway_domain::ResourceKind as DomainKind;
+use slipway_service::resources::VersionInput;
 
 use crate::context::use_case;
 use crate::error::GqlResult;
@@ -33,23 +34,15 @@ async fn create(
     ))
 }
 
-/// Creates a version of the `kind` resource `key` and publishes it.
-#[allow(clippy::too_many_arguments, reason = "a GraphQL field's arguments, passed on")]
+/// Creates a version of a resource and publishes it.
 async fn create_version(
     ctx: &Context<'_>,
     org: &str,
     project: &str,
-    kind: DomainKind,
-    key: &str,
-    content: Value,
-    message: &str,
-    publish_to: Option<Vec<String>>,
+    input: VersionInput,
 ) -> async_graphql::Result<PublishedVersion> {
     let (service, caller) = use_case(ctx)?;
-    let published = service
-        .create_version(caller, org, project, kind, key, content, message, publish_to)
-        .await
-        .gql(ctx)?;
+    let published = service.create_version(caller, org, project, input).await.gql(ctx)?;
     Ok(PublishedVersion {
         version: Version(Arc::new(published.version)),
         created: published.created,
@@ -103,11 +96,13 @@ impl ResourceMutations {
             ctx,
             &org,
             &project,
-            DomainKind::Prompt,
-            &key,
-            content,
-            &message,
-            publish_to,
+            VersionInput {
+                kind: DomainKind::Prompt,
+                key,
+                content,
+                message,
+                publish_to,
+            },
         )
         .await
     }
@@ -143,11 +138,13 @@ impl ResourceMutations {
             ctx,
             &org,
             &project,
-            DomainKind::RoutingRule,
-            &key,
-            content,
-            &message,
-            publish_to,
+            VersionInput {
+                kind: DomainKind::RoutingRule,
+                key,
+                content,
+                message,
+                publish_to,
+            },
         )
         .await
     }
@@ -203,11 +200,13 @@ impl ResourceMutations {
             ctx,
             &org,
             &project,
-            DomainKind::Provider,
-            &key,
-            content,
-            &message,
-            publish_to,
+            VersionInput {
+                kind: DomainKind::Provider,
+                key,
+                content,
+                message,
+                publish_to,
+            },
         )
         .await
     }

@@ -37,6 +37,123 @@ pub struct DirectChange {
     pub version: Option<u32>,
 }
 
+/// A promotion: what `source` serves, into `target`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Promotion {
+    /// The source environment's slug.
+    pub source: String,
+    /// The target environment's slug.
+    pub target: String,
+    /// Only these resources (`None`: every resource whose version differs).
+    pub resources: Option<Vec<ResourceRef>>,
+    /// The release's message.
+    pub message: String,
+    /// With a reason, go ahead even though a policy rule blocks it (needs `policy:bypass`).
+    pub bypass_reason: Option<String>,
+}
+
+impl Promotion {
+    /// Everything that differs, from `source` into `target`, with no message.
+    pub fn new(source: impl Into<String>, target: impl Into<String>) -> Self {
+        Self {
+            source: source.into(),
+            target: target.into(),
+            ..Self::default()
+        }
+    }
+
+    /// With `message`.
+    #[must_use]
+    pub fn message(mut self, message: impl Into<String>) -> Self {
+        self.message = message.into();
+        self
+    }
+
+    /// Going ahead for `reason` even though a policy rule blocks it.
+    #[must_use]
+    pub fn bypass(mut self, reason: impl Into<String>) -> Self {
+        self.bypass_reason = Some(reason.into());
+        self
+    }
+}
+
+/// A direct deploy: explicit versions into one environment.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DirectDeploy {
+    /// The environment's slug.
+    pub environment: String,
+    /// The pointer moves.
+    pub changes: Vec<DirectChange>,
+    /// The release's message.
+    pub message: String,
+    /// With a reason, go ahead even though a policy rule blocks it (needs `policy:bypass`).
+    pub bypass_reason: Option<String>,
+}
+
+impl DirectDeploy {
+    /// `changes` into `environment`, with no message.
+    pub fn new(environment: impl Into<String>, changes: Vec<DirectChange>) -> Self {
+        Self {
+            environment: environment.into(),
+            changes,
+            ..Self::default()
+        }
+    }
+
+    /// With `message`.
+    #[must_use]
+    pub fn message(mut self, message: impl Into<String>) -> Self {
+        self.message = message.into();
+        self
+    }
+
+    /// Going ahead for `reason` even though a policy rule blocks it.
+    #[must_use]
+    pub fn bypass(mut self, reason: impl Into<String>) -> Self {
+        self.bypass_reason = Some(reason.into());
+        self
+    }
+}
+
+/// A rollback: an environment back to the pointers one of its earlier deployments left.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rollback {
+    /// The environment's slug.
+    pub environment: String,
+    /// The earlier deployment of that environment.
+    pub deployment: DeploymentId,
+    /// The release's message.
+    pub message: String,
+    /// With a reason, go ahead even though a policy rule blocks it (needs `policy:bypass`).
+    pub bypass_reason: Option<String>,
+}
+
+impl Rollback {
+    /// `environment` back to `deployment`, with no message.
+    pub fn new(environment: impl Into<String>, deployment: DeploymentId) -> Self {
+        Self {
+            environment: environment.into(),
+            deployment,
+            message: String::new(),
+            bypass_reason: None,
+        }
+    }
+
+    /// With `message`.
+    #[must_use]
+    pub fn message(mut self, message: impl Into<String>) -> Self {
+        self.message = message.into();
+        self
+    }
+
+    /// Going ahead for `reason` even though a policy rule blocks it.
+    #[must_use]
+    pub fn bypass(mut self, reason: impl Into<String>) -> Self {
+        self.bypass_reason = Some(reason.into());
+        self
+    }
+}
+
 /// What a release is built from, resolved to ids.
 #[derive(Debug, Clone)]
 pub(crate) enum Origin {
@@ -197,17 +314,14 @@ impl Service {
     ///
     /// # Errors
     /// Unknown resource or version; the policy forbids direct releases; permission.
-    #[instrument(skip(self, ctx, changes, message, bypass_reason))]
-    pub async fn deploy(
-        &self,
-        ctx: &Ctx,
-        org: &str,
-        project: &str,
-        environment: &str,
-        changes: Vec<DirectChange>,
-        message: &str,
-        bypass_reason: Option<String>,
-    ) -> ServiceResult<Release> {
+    #[instrument(skip(self, ctx, request), fields(environment = %request.environment))]
+    pub async fn deploy(&self, ctx: &Ctx, org: &str, project: &str, request: DirectDeploy) -> ServiceResult<Release> {
+        let DirectDeploy {
+            environment,
+            changes,
+            message,
+            bypass_reason,
+        } = request;
         let (project, role) = self
             .authorize_project(ctx, org, project, Permission::ReleaseCreate)
             .await?;
@@ -233,11 +347,11 @@ impl Service {
             };
             wanted.push((resource, version));
         }
-        let message = Message::parse("message", message)?;
+        let message = Message::parse("message", &message)?;
         let request = ReleaseRequest {
             project,
             role,
-            target: environment.to_owned(),
+            target: environment,
             origin: Origin::Direct { wanted },
             message,
             bypass_reason,
@@ -252,19 +366,15 @@ impl Service {
     ///
     /// # Errors
     /// Nothing to promote; a chosen resource the source does not serve; policy rules; permission.
-    #[instrument(skip(self, ctx, resources, message, bypass_reason))]
-    #[allow(clippy::too_many_arguments)]
-    pub async fn promote(
-        &self,
-        ctx: &Ctx,
-        org: &str,
-        project: &str,
-        source: &str,
-        target: &str,
-        resources: Option<Vec<ResourceRef>>,
-        message: &str,
-        bypass_reason: Option<String>,
-    ) -> ServiceResult<Release> {
+    #[instrument(skip(self, ctx, request), fields(source = %request.source, target = %request.target))]
+    pub async fn promote(&self, ctx: &Ctx, org: &str, project: &str, request: Promotion) -> ServiceResult<Release> {
+        let Promotion {
+            source,
+            target,
+            resources,
+            message,
+            bypass_reason,
+        } = request;
         let (project, role) = self
             .authorize_project(ctx, org, project, Permission::ReleaseCreate)
             .await?;
@@ -278,15 +388,12 @@ impl Service {
                 Some(ids)
             }
         };
-        let message = Message::parse("message", message)?;
-        let origin = Origin::Promotion {
-            source: source.to_owned(),
-            resources,
-        };
+        let message = Message::parse("message", &message)?;
+        let origin = Origin::Promotion { source, resources };
         let request = ReleaseRequest {
             project,
             role,
-            target: target.to_owned(),
+            target,
             origin,
             message,
             bypass_reason,
@@ -300,26 +407,22 @@ impl Service {
     ///
     /// # Errors
     /// Unknown deployment (or one of another environment); nothing to roll back; permission.
-    #[instrument(skip(self, ctx, message, bypass_reason))]
-    #[allow(clippy::too_many_arguments)]
-    pub async fn rollback(
-        &self,
-        ctx: &Ctx,
-        org: &str,
-        project: &str,
-        environment: &str,
-        deployment: DeploymentId,
-        message: &str,
-        bypass_reason: Option<String>,
-    ) -> ServiceResult<Release> {
+    #[instrument(skip(self, ctx, request), fields(environment = %request.environment, deployment = %request.deployment))]
+    pub async fn rollback(&self, ctx: &Ctx, org: &str, project: &str, request: Rollback) -> ServiceResult<Release> {
+        let Rollback {
+            environment,
+            deployment,
+            message,
+            bypass_reason,
+        } = request;
         let (project, role) = self
             .authorize_project(ctx, org, project, Permission::ReleaseCreate)
             .await?;
-        let message = Message::parse("message", message)?;
+        let message = Message::parse("message", &message)?;
         let request = ReleaseRequest {
             project,
             role,
-            target: environment.to_owned(),
+            target: environment,
             origin: Origin::Rollback { deployment },
             message,
             bypass_reason,

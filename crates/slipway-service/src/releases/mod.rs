@@ -9,7 +9,7 @@ mod pipeline;
 mod queries;
 mod transition;
 
-pub use create::{DirectChange, ResourceRef};
+pub use create::{DirectChange, DirectDeploy, Promotion, ResourceRef, Rollback};
 pub(crate) use create::{ReleaseRequest, publish_origin as create_origin_publish};
 pub use queries::ReleaseFilterInput;
 pub use transition::Action;

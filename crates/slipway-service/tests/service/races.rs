@@ -2,6 +2,7 @@
 //! over one database, so no in-process lock orders them) never see a CONFLICT for asking
 //! different things at once.
 
+use slipway_service::resources::VersionInput;
 use std::sync::Arc;
 
 use slipway_domain::release::ReleaseState;
@@ -39,11 +40,8 @@ both_backends!(distinct_versions_from_two_instances_all_succeed, async |h: &Harn
                     &ctx,
                     "acme",
                     "chat",
-                    ResourceKind::Prompt,
-                    "greeting",
-                    prompt(&format!("draft {i}")),
-                    "racing",
-                    None,
+                    VersionInput::new(ResourceKind::Prompt, "greeting", prompt(&format!("draft {i}")))
+                        .message("racing"),
                 )
                 .await
         }));

@@ -6,6 +6,8 @@ use slipway_domain::Role;
 use slipway_domain::resource::ResourceKind;
 use slipway_service::ServiceError;
 use slipway_service::environments::EnvironmentInput;
+use slipway_service::releases::DirectDeploy;
+use slipway_service::resources::VersionInput;
 use slipway_store::PageRequest;
 
 use crate::both_backends;
@@ -150,11 +152,7 @@ both_backends!(invalid_input_names_the_field, async |h: &Harness| {
             &alice,
             "acme",
             "chat",
-            ResourceKind::Prompt,
-            "greeting",
-            bad,
-            "",
-            Some(vec![]),
+            VersionInput::new(ResourceKind::Prompt, "greeting", bad).to(&[]),
         )
         .await
         .unwrap_err()
@@ -251,11 +249,7 @@ both_backends!(credentials_are_never_audited_in_clear, async |h: &Harness| {
         &alice,
         "acme",
         "chat",
-        ResourceKind::Provider,
-        "openai",
-        activation,
-        "",
-        Some(vec!["staging".into()]),
+        VersionInput::new(ResourceKind::Provider, "openai", activation).to(&["staging"]),
     )
     .await
     .unwrap();
@@ -286,11 +280,7 @@ both_backends!(credentials_are_never_audited_in_clear, async |h: &Harness| {
             &alice,
             "acme",
             "chat",
-            ResourceKind::Provider,
-            "openai",
-            bogus,
-            "",
-            Some(vec![])
+            VersionInput::new(ResourceKind::Provider, "openai", bogus).to(&[])
         )
         .await
         .unwrap_err(),
@@ -461,11 +451,7 @@ both_backends!(
                 &alice,
                 "acme",
                 "chat",
-                ResourceKind::Prompt,
-                "greeting",
-                prompt("v2"),
-                "",
-                Some(vec!["staging".into(), "prod".into()]),
+                VersionInput::new(ResourceKind::Prompt, "greeting", prompt("v2")).to(&["staging", "prod"]),
             )
             .await
             .unwrap_err();
@@ -505,10 +491,9 @@ both_backends!(
                 &alice,
                 "acme",
                 "chat",
-                "prod",
-                vec![change],
-                "hotfix",
-                Some("incident 7".into()),
+                DirectDeploy::new("prod", vec![change])
+                    .message("hotfix")
+                    .bypass("incident 7"),
             )
             .await
             .unwrap();

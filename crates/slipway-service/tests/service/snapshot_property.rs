@@ -5,6 +5,8 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use slipway_domain::resource::ResourceKind;
 use slipway_service::environments::{EnvironmentInput, RolesInput};
+use slipway_service::releases::{DirectDeploy, Promotion};
+use slipway_service::resources::VersionInput;
 use slipway_service::snapshot::Snapshot;
 
 use crate::harness::{Backend, Harness};
@@ -65,16 +67,13 @@ async fn run(ops: Vec<Op>) {
                     &alice,
                     "acme",
                     "chat",
-                    ResourceKind::Prompt,
-                    KEYS[key],
-                    prompt(&format!("text {text}")),
-                    "",
-                    Some(vec![ENVS[env].into()]),
+                    VersionInput::new(ResourceKind::Prompt, KEYS[key], prompt(&format!("text {text}")))
+                        .to(&[ENVS[env]]),
                 )
                 .await
                 .map(|_| ()),
             Op::Promote { from, to } => s
-                .promote(&alice, "acme", "chat", ENVS[from], ENVS[to], None, "", None)
+                .promote(&alice, "acme", "chat", Promotion::new(ENVS[from], ENVS[to]))
                 .await
                 .map(|_| ()),
             Op::MoveFallback { env } => s
@@ -94,16 +93,16 @@ async fn run(ops: Vec<Op>) {
                     &alice,
                     "acme",
                     "chat",
-                    ENVS[env],
-                    vec![slipway_service::releases::DirectChange {
-                        resource: slipway_service::releases::ResourceRef {
-                            kind: ResourceKind::Prompt,
-                            key: KEYS[key].into(),
-                        },
-                        version: None,
-                    }],
-                    "",
-                    None,
+                    DirectDeploy::new(
+                        ENVS[env],
+                        vec![slipway_service::releases::DirectChange {
+                            resource: slipway_service::releases::ResourceRef {
+                                kind: ResourceKind::Prompt,
+                                key: KEYS[key].into(),
+                            },
+                            version: None,
+                        }],
+                    ),
                 )
                 .await
                 .map(|_| ()),

@@ -8,6 +8,8 @@ use slipway_domain::release::ReleaseState;
 use slipway_domain::resource::ResourceKind;
 use slipway_service::policies::PolicyInput;
 use slipway_service::releases::Action;
+use slipway_service::releases::{Promotion, Rollback};
+use slipway_service::resources::VersionInput;
 use slipway_service::{Ctx, Missing, ServiceError};
 use slipway_store::PageRequest;
 
@@ -41,11 +43,9 @@ pub async fn setup(h: &Harness) -> (Ctx, Ctx, Ctx, Ctx, Ctx) {
             &alice,
             "acme",
             "chat",
-            ResourceKind::Prompt,
-            "greeting",
-            prompt("v1"),
-            "first",
-            Some(vec!["staging".into()]),
+            VersionInput::new(ResourceKind::Prompt, "greeting", prompt("v1"))
+                .message("first")
+                .to(&["staging"]),
         )
         .await
         .unwrap();
@@ -77,11 +77,7 @@ pub async fn publish(
         ctx,
         "acme",
         project,
-        ResourceKind::Prompt,
-        key,
-        prompt(text),
-        "",
-        Some(vec![env.into()]),
+        VersionInput::new(ResourceKind::Prompt, key, prompt(text)).to(&[env]),
     )
     .await
 }
@@ -93,7 +89,7 @@ pub async fn promote(
     from: &str,
     to: &str,
 ) -> Result<slipway_domain::release::Release, ServiceError> {
-    s.promote(ctx, "acme", "chat", from, to, None, "", None).await
+    s.promote(ctx, "acme", "chat", Promotion::new(from, to)).await
 }
 
 pub async fn served(h: &Harness, ctx: &Ctx, env: Option<&str>) -> Option<u32> {
@@ -137,7 +133,12 @@ both_backends!(promotion_under_two_approvals, async |h: &Harness| {
     assert_eq!(served(h, &alice, Some("prod")).await, None, "nothing in prod yet");
 
     let release = s
-        .promote(&alice, "acme", "chat", "staging", "prod", None, "ship v1", None)
+        .promote(
+            &alice,
+            "acme",
+            "chat",
+            Promotion::new("staging", "prod").message("ship v1"),
+        )
         .await
         .unwrap();
     assert_eq!(release.state(), ReleaseState::Pending);
@@ -165,11 +166,7 @@ both_backends!(promotion_under_two_approvals, async |h: &Harness| {
             &alice,
             "acme",
             "chat",
-            ResourceKind::Prompt,
-            "greeting",
-            prompt("v2"),
-            "",
-            Some(vec!["prod".into()]),
+            VersionInput::new(ResourceKind::Prompt, "greeting", prompt("v2")).to(&["prod"]),
         )
         .await
         .unwrap_err();
@@ -266,7 +263,12 @@ both_backends!(rollback_restores_the_earlier_pointers, async |h: &Harness| {
     publish(s, &alice, "chat", "greeting", "v2", "staging").await.unwrap();
     assert_eq!(served(h, &alice, Some("staging")).await, Some(2));
     let r = s
-        .rollback(&alice, "acme", "chat", "staging", first.id, "back to v1", None)
+        .rollback(
+            &alice,
+            "acme",
+            "chat",
+            Rollback::new("staging", first.id).message("back to v1"),
+        )
         .await
         .unwrap();
     assert_eq!(r.state(), ReleaseState::Deployed);
@@ -419,35 +421,14 @@ both_backends!(
             .await
             .unwrap();
         let activation = json!({"provider_kind": "openai", "base_url": "https://api.openai.com/v1", "models": ["gpt-4o"], "credential": credential.id.to_string()});
-        let staging = Some(vec!["staging".to_owned()]);
-        s.create_version(
-            &alice,
-            "acme",
-            "chat",
-            ResourceKind::Provider,
-            "openai",
-            activation,
-            "",
-            staging.clone(),
-        )
-        .await
-        .unwrap();
+        let activation = VersionInput::new(ResourceKind::Provider, "openai", activation).to(&["staging"]);
+        s.create_version(&alice, "acme", "chat", activation).await.unwrap();
         s.create_resource(&alice, "acme", "chat", ResourceKind::RoutingRule, "default")
             .await
             .unwrap();
         let rule = json!({"routes": [{"name": "all", "targets": [{"provider": "openai", "model": "gpt-4o"}]}]});
-        s.create_version(
-            &alice,
-            "acme",
-            "chat",
-            ResourceKind::RoutingRule,
-            "default",
-            rule,
-            "",
-            staging,
-        )
-        .await
-        .unwrap();
+        let rule = VersionInput::new(ResourceKind::RoutingRule, "default", rule).to(&["staging"]);
+        s.create_version(&alice, "acme", "chat", rule).await.unwrap();
 
         let policy = PolicyInput {
             required_approvals: 1,
@@ -457,7 +438,12 @@ both_backends!(
             .await
             .unwrap();
         let release = s
-            .promote(&alice, "acme", "chat", "staging", "prod", None, "launch", None)
+            .promote(
+                &alice,
+                "acme",
+                "chat",
+                Promotion::new("staging", "prod").message("launch"),
+            )
             .await
             .unwrap();
         assert_eq!(release.changes().len(), 3, "one release moves all three");

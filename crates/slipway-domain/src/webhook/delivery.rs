@@ -7,8 +7,41 @@ use std::str::FromStr;
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::ValidationError;
+use uuid::Uuid;
+
+use crate::webhook::EventKind;
 use crate::webhook::retry::{Retry, Roll, after_failure};
+use crate::{ValidationError, WebhookDeliveryId, WebhookEndpointId};
+
+/// One event's delivery to one endpoint, as the delivery log shows it (its body stays with the
+/// sender).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Delivery {
+    /// This delivery.
+    pub id: WebhookDeliveryId,
+    /// Where it goes.
+    pub endpoint_id: WebhookEndpointId,
+    /// The event: the `webhook-id` header, the same for each delivery and redelivery of it.
+    pub event_id: Uuid,
+    /// What kind of event.
+    pub kind: EventKind,
+    /// Where it stands.
+    pub status: DeliveryStatus,
+    /// Attempts made so far.
+    pub attempts: u32,
+    /// When it is tried next (pending only).
+    pub next_attempt_at: Option<DateTime<Utc>>,
+    /// When the last attempt was made.
+    pub last_attempt_at: Option<DateTime<Utc>>,
+    /// The last attempt's HTTP status, when it got an answer.
+    pub response_code: Option<u16>,
+    /// How long the last attempt took, in milliseconds.
+    pub latency_ms: Option<u32>,
+    /// Why the last attempt failed, in Slipway's words (never the endpoint's body).
+    pub error: Option<String>,
+    /// When the event was committed.
+    pub created_at: DateTime<Utc>,
+}
 
 /// How long an endpoint may fail without one success before it is disabled.
 pub const DISABLE_AFTER: Duration = Duration::days(3);

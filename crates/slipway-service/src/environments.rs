@@ -311,13 +311,22 @@ impl Service {
                 .collect::<ServiceResult<_>>()?,
         };
         let before: Vec<Value> = environments.all().iter().map(summary).collect();
+        let old = environments.clone();
         environments.set_roles(&change)?;
         let after: Vec<Value> = environments.all().iter().map(summary).collect();
+        let mut writes = vec![Write::SaveEnvironments(environments.all().to_vec())];
+        let now = self.now();
+        for env in environments.all() {
+            let roles = |e: &Environment| (e.is_production, e.is_default_publish_target, e.is_gateway_fallback);
+            if old.get(env.id).map(roles) != Some(roles(env)) {
+                writes.extend(self.environment_webhooks(&project, env, now).await?);
+            }
+        }
         self.save_environments(
             ctx,
             &project,
             guard,
-            vec![Write::SaveEnvironments(environments.all().to_vec())],
+            writes,
             &environments.all().iter().map(|e| e.id).collect::<Vec<_>>(),
             "environment.set_roles",
             "*",

@@ -30,6 +30,7 @@ pub mod resources;
 mod revocation;
 pub mod sessions;
 pub mod snapshot;
+pub mod webhooks;
 mod writers;
 
 use std::sync::Arc;
@@ -47,7 +48,7 @@ pub use context::{Caller, Ctx};
 pub use credentials::{CredentialInfo, ReencryptReport};
 pub use error::{ConflictKind, Missing, ServiceError, ServiceResult};
 pub use events::{Event, Events, Revoked};
-pub use ports::Outbound;
+pub use ports::{Outbound, WebhookRequest, WebhookTransport};
 pub use sessions::{SessionError, Sessions};
 /// Pagination types of the lists the service returns.
 pub use slipway_store::{Page, PageRequest};
@@ -70,6 +71,7 @@ struct Inner {
     keyring: CredentialKeyring,
     writers: writers::WriterLocks,
     outbound: ports::OutboundAdapters,
+    webhooks: webhooks::WebhookState,
 }
 
 impl std::fmt::Debug for Service {
@@ -93,6 +95,7 @@ impl Service {
                 keyring,
                 writers: writers::WriterLocks::default(),
                 outbound: ports::OutboundAdapters::default(),
+                webhooks: webhooks::WebhookState::default(),
             }),
         }
     }
@@ -162,6 +165,7 @@ impl Service {
         writes: Vec<Write>,
         audit: AuditEntry,
     ) -> ServiceResult<Committed> {
+        let wakes_sender = writes.iter().any(webhooks::wakes_sender);
         let committed = self
             .inner
             .store
@@ -172,6 +176,9 @@ impl Service {
                 at: self.now(),
             })
             .await?;
+        if wakes_sender {
+            self.inner.webhooks.wake.notify_one();
+        }
         if let (Some(project), Some(_)) = (project, committed.serving_revision) {
             self.refresh_snapshot(project).await;
         }

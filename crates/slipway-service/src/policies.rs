@@ -124,13 +124,11 @@ impl Service {
             Some(policy_summary(&env.policy)),
             Some(policy_summary(&policy)),
         );
-        self.commit(
-            project.id.as_uuid(),
-            Some(project.id),
-            vec![guard, Write::SaveEnvironments(vec![updated])],
-            audit,
-        )
-        .await?;
+        let hooks = self.environment_webhooks(&project, &updated, self.now()).await?;
+        let mut writes = vec![guard, Write::SaveEnvironments(vec![updated])];
+        writes.extend(hooks);
+        self.commit(project.id.as_uuid(), Some(project.id), writes, audit)
+            .await?;
         self.announce(Event::EnvironmentChanged {
             project_id: project.id,
             environment_id: env.id,

@@ -14,3 +14,4 @@ mod sessions;
 mod snapshot_property;
 mod story;
 mod streams;
+mod webhooks;

@@ -7,6 +7,7 @@
 //! retry schedule ([`retry`]). Signing is the auth crate's, storage the store's, sending the
 //! server's.
 
+pub mod address;
 pub mod delivery;
 pub mod event;
 pub mod payload;

@@ -64,6 +64,15 @@ impl Server {
             }
             format!("http://{addr}")
         }));
+        // A killed embedded server's claims end now: it was the only sender.
+        match service.store().release_webhook_claims().await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(
+                deliveries = n,
+                "webhook deliveries of a stopped server will be sent again"
+            ),
+            Err(e) => tracing::warn!(error = %e, "could not release the webhook claims of a stopped server"),
+        }
         let metrics = Metrics::default();
         // The metrics count committed release transitions as an outbound adapter.
         service.add_outbound(std::sync::Arc::new(metrics.clone()));

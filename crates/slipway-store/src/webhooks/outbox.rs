@@ -105,6 +105,25 @@ impl Store {
         Ok(claimed)
     }
 
+    /// Ends every claim on SQLite, where only one process sends: called at start, so the
+    /// deliveries a killed process had claimed go out at once rather than when their lease
+    /// ends. (On PostgreSQL other instances may hold claims; their leases simply run out.)
+    ///
+    /// # Errors
+    /// Database failures.
+    pub async fn release_webhook_claims(&self) -> Result<u64, StoreError> {
+        if self.backend != Backend::Sqlite {
+            return Ok(0);
+        }
+        let released = webhook_delivery::Entity::update_many()
+            .col_expr(webhook_delivery::Column::LeaseId, Expr::value(Option::<Uuid>::None))
+            .col_expr(webhook_delivery::Column::LeaseUntilMs, Expr::value(Option::<i64>::None))
+            .filter(webhook_delivery::Column::LeaseId.is_not_null())
+            .exec(&self.db)
+            .await?;
+        Ok(released.rows_affected)
+    }
+
     /// Records an attempt of a claimed delivery and its endpoint's health (disabling the
     /// endpoint when the health says so), in one transaction. Returns `false`, writing nothing,
     /// when the claim was lost meanwhile (its lease ended and another sender took it, or the

@@ -12,6 +12,8 @@
 //! * **Provider credentials** are encrypted at rest with a versioned [`CredentialKeyring`]
 //!   (XChaCha20-Poly1305, bound to project and credential id), loaded by
 //!   [`load_credential_keyring`].
+//! * **Webhook deliveries** are signed per Standard Webhooks ([`webhook::WebhookSecret`],
+//!   [`webhook::signature_header`]).
 //!
 //! The crate does no network IO and keeps every secret in `secrecy` types: `Debug` output never
 //! shows key material, and error messages never contain tokens or secrets.
@@ -27,6 +29,7 @@ pub mod mint;
 pub mod principal;
 mod random;
 pub mod secret_file;
+pub mod webhook;
 
 pub use api_key::{
     GeneratedApiKey, authorize_api_key, authorize_api_key_for_project, generate_api_key, hash_api_key, verify_api_key,

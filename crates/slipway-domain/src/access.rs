@@ -14,7 +14,7 @@ use crate::ValidationError;
 pub enum Role {
     /// Everything, including bypassing policies and moving the default roles.
     Owner,
-    /// Manages environments, policies, members, keys and credentials; approves releases.
+    /// Manages environments, policies, members, keys, credentials and webhooks; approves releases.
     Admin,
     /// Writes resources and creates releases.
     Developer,
@@ -49,6 +49,9 @@ pub enum Permission {
     PolicyBypass,
     /// `project:manage_members` — add and remove members, create and revoke API keys.
     ProjectManageMembers,
+    /// `project:manage_webhooks` — create, change, rotate, delete and test webhook endpoints,
+    /// read their delivery logs and redeliver.
+    ProjectManageWebhooks,
 }
 
 impl Role {
@@ -107,7 +110,7 @@ impl Role {
 
 impl Permission {
     /// Every permission, in the order of DESIGN.md §2.
-    pub const ALL: [Permission; 11] = [
+    pub const ALL: [Permission; 12] = [
         Permission::ProjectView,
         Permission::ResourceWrite,
         Permission::ReleaseCreate,
@@ -119,6 +122,7 @@ impl Permission {
         Permission::ProviderManageCredentials,
         Permission::PolicyBypass,
         Permission::ProjectManageMembers,
+        Permission::ProjectManageWebhooks,
     ];
 
     /// The name used in DESIGN.md and in error messages (`release:approve`, …).
@@ -135,6 +139,7 @@ impl Permission {
             Permission::ProviderManageCredentials => "provider:manage_credentials",
             Permission::PolicyBypass => "policy:bypass",
             Permission::ProjectManageMembers => "project:manage_members",
+            Permission::ProjectManageWebhooks => "project:manage_webhooks",
         }
     }
 }
@@ -191,6 +196,7 @@ mod tests {
 | provider:manage_credentials | ✓ | ✓ | | | |
 | policy:bypass | ✓ | | | | |
 | project:manage_members / api keys | ✓ | ✓ | | | |
+| project:manage_webhooks | ✓ | ✓ | | | |
 ";
 
     fn table() -> Vec<(Permission, [bool; 5])> {

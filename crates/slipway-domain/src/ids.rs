@@ -108,3 +108,11 @@ mod tests {
         assert_eq!(err.field(), "id");
     }
 }
+id_type!(
+    /// Identifies a project's webhook endpoint.
+    WebhookEndpointId
+);
+id_type!(
+    /// Identifies one delivery of an event to one webhook endpoint.
+    WebhookDeliveryId
+);

@@ -18,6 +18,7 @@
 //!   approvals. [`release::decide_apply`] makes the apply-time decision; an applied release
 //!   becomes a [`Deployment`](deployment::Deployment).
 //! * Every mutation is recorded in a hash-chained [audit log](audit).
+//! * Releases and environment changes are told to a project's [webhook](webhook) endpoints.
 //!
 //! Time is always passed in; nothing here reads a clock or generates an id.
 
@@ -42,12 +43,13 @@ pub mod resource;
 pub mod slug;
 pub mod state;
 pub mod text;
+pub mod webhook;
 
 pub use access::{Permission, Role};
 pub use error::ValidationError;
 pub use ids::{
     ApiKeyId, AuditEventId, CredentialId, DeploymentId, EnvironmentId, OrganizationId, ProjectId, ReleaseId,
-    ResourceId, UserId, VersionId,
+    ResourceId, UserId, VersionId, WebhookDeliveryId, WebhookEndpointId,
 };
 pub use organization::{Organization, Project, User};
 pub use resource::{Resource, ResourceKind, Version};

@@ -2,7 +2,8 @@
 //! snapshot says which provider activations are live; the domain's rules say which route,
 //! target and attempts; this crate makes the attempts over one pooled HTTP client, through one
 //! adapter per provider API, and answers in OpenAI's chat-completion shape (whole or as chunk
-//! events).
+//! events). It also holds the webhook sender's HTTP client ([`webhook`]), which checks every
+//! address it connects to.
 //!
 //! Named only by `slipway-server`, which turns HTTP requests into [`Call`]s and [`Answer`]s back
 //! into responses.
@@ -15,6 +16,7 @@ mod request;
 pub mod sse;
 mod stream;
 mod targets;
+pub mod webhook;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -216,6 +216,27 @@ pub struct Options {
         help_heading = "Server"
     )]
     pub cors_origins: Option<Vec<String>>,
+    /// The dashboard's public base URL, which webhook payloads link to [default: the listen
+    /// address].
+    #[arg(
+        long,
+        env = "SLIPWAY_PUBLIC_URL",
+        global = true,
+        value_name = "URL",
+        help_heading = "Webhooks"
+    )]
+    pub public_url: Option<String>,
+    /// Which addresses webhook deliveries may connect to: `public`, `loopback` (public and
+    /// loopback) or `private` (also private, link-local and metadata addresses)
+    /// [default: loopback].
+    #[arg(
+        long,
+        env = "SLIPWAY_WEBHOOK_ADDRESSES",
+        global = true,
+        value_name = "SCOPE",
+        help_heading = "Webhooks"
+    )]
+    pub webhook_addresses: Option<String>,
     /// How often background work runs: release expiry, auto-apply after a freeze, the revision
     /// check across instances [default: 5s].
     #[arg(long, env = "SLIPWAY_TICK_INTERVAL", global = true, value_parser = parse_duration, help_heading = "Server")]

@@ -10,6 +10,7 @@ use std::time::Duration;
 use secrecy::SecretString;
 use serde::Deserialize;
 use slipway_auth::CredentialKeySource;
+use slipway_domain::webhook::address::AddressScope;
 
 use crate::cli::{LogFormat, Options};
 use crate::duration::parse_duration;
@@ -103,6 +104,10 @@ pub struct Settings {
     pub log_filter: String,
     /// Log format.
     pub log_format: LogFormat,
+    /// The dashboard's public base URL (webhook payloads link to it).
+    pub public_url: Option<String>,
+    /// Which addresses webhook deliveries may connect to.
+    pub webhook_addresses: AddressScope,
 }
 
 impl fmt::Debug for Settings {
@@ -133,6 +138,8 @@ impl fmt::Debug for Settings {
             .field("credential_key", &credential_key)
             .field("log_filter", &self.log_filter)
             .field("log_format", &self.log_format)
+            .field("public_url", &self.public_url)
+            .field("webhook_addresses", &self.webhook_addresses)
             .finish()
     }
 }
@@ -148,6 +155,8 @@ struct FileConfig {
     listen: Option<SocketAddr>,
     production: Option<bool>,
     graphiql: Option<bool>,
+    public_url: Option<String>,
+    webhook_addresses: Option<String>,
     body_limit: Option<usize>,
     request_timeout: Option<String>,
     cors_origins: Option<Vec<String>>,
@@ -283,7 +292,17 @@ impl Settings {
         let default_listen = DEFAULT_LISTEN
             .parse()
             .map_err(|_| StartupError::Config("invalid built-in listen address".into()))?;
+        let webhook_addresses = options
+            .webhook_addresses
+            .or(file.webhook_addresses)
+            .map(|s| s.parse::<AddressScope>())
+            .transpose()
+            .map_err(|e| StartupError::Config(e.to_string()))?
+            .unwrap_or_default();
+        let public_url = options.public_url.or(file.public_url);
         Ok(Settings {
+            public_url,
+            webhook_addresses,
             database_max_connections: options.database_max_connections.or(file.database_max_connections),
             migrate_on_start: options.migrate_on_start.or(file.migrate_on_start).unwrap_or(true),
             listen: options.listen.or(file.listen).unwrap_or(default_listen),

@@ -38,6 +38,7 @@ pub mod startup;
 pub mod state;
 pub mod telemetry;
 pub mod watch;
+pub mod webhooks;
 
 pub use config::Settings;
 pub use server::Server;

@@ -29,6 +29,7 @@ pub struct Server {
     state: AppState,
     settings: Settings,
     token_hint: &'static str,
+    webhooks: slipway_gateway::webhook::WebhookSender,
 }
 
 impl Server {
@@ -53,6 +54,25 @@ impl Server {
         let rate_limits = RateLimits::new(&settings.rate_limit);
         let gateway = slipway_gateway::Gateway::new(service.clone(), &slipway_gateway::ClientOptions::default())
             .map_err(|e| StartupError::Config(e.to_string()))?;
+        let webhooks =
+            slipway_gateway::webhook::WebhookSender::new(settings.webhook_addresses, crate::webhooks::ATTEMPT_TIMEOUT)
+                .map_err(|e| StartupError::Config(e.to_string()))?;
+        service.set_dashboard_url(&settings.public_url.clone().unwrap_or_else(|| {
+            let mut addr = listener.local_addr().unwrap_or(settings.listen);
+            if addr.ip().is_unspecified() {
+                addr.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+            }
+            format!("http://{addr}")
+        }));
+        // A killed embedded server's claims end now: it was the only sender.
+        match service.store().release_webhook_claims().await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(
+                deliveries = n,
+                "webhook deliveries of a stopped server will be sent again"
+            ),
+            Err(e) => tracing::warn!(error = %e, "could not release the webhook claims of a stopped server"),
+        }
         let metrics = Metrics::default();
         // The metrics count committed release transitions as an outbound adapter.
         service.add_outbound(std::sync::Arc::new(metrics.clone()));
@@ -81,6 +101,7 @@ impl Server {
             state,
             settings,
             token_hint,
+            webhooks,
         })
     }
 
@@ -114,11 +135,13 @@ impl Server {
             state,
             settings,
             token_hint,
+            webhooks,
         } = self;
         let addr = listener.local_addr().map_err(StartupError::Serve)?;
         let background = state.service.spawn_background(settings.tick_interval);
         let credential_warmer = state.gateway.follow_deployments();
         let follower = crate::follow::spawn(state.service.clone());
+        let webhook_sender = crate::webhooks::spawn(state.service.clone(), webhooks);
         let sweeper = rate_limit::sweeper::spawn(
             state.rate_limits.clone(),
             state.shutdown.signal(),
@@ -147,11 +170,13 @@ impl Server {
         credential_warmer.abort();
         follower.abort();
         sweeper.abort();
+        webhook_sender.abort();
         // Awaiting the aborted tasks makes sure no tick still holds a connection when the pool
         // closes; an aborted transaction rolls back.
         let _aborted = background.await;
         let _aborted = follower.await;
         let _aborted = sweeper.await;
+        let _aborted = webhook_sender.await;
         state.service.store().clone().close().await?;
         tracing::info!("database closed; bye");
         Ok(())

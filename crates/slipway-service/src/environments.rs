@@ -25,6 +25,9 @@ pub(crate) struct EnvironmentChange<T> {
     /// The audit's before and after.
     pub before: Option<Value>,
     pub after: Option<Value>,
+    /// The environments whose roles or policy changed: each becomes an `environment.changed`
+    /// webhook event, queued in the change's commit.
+    pub notify: Vec<Environment>,
     /// What the use case returns.
     pub value: T,
 }
@@ -168,7 +171,11 @@ impl Service {
             change.before,
             change.after,
         );
-        let writes = std::iter::once(guard).chain(change.writes).collect();
+        let mut writes: Vec<Write> = std::iter::once(guard).chain(change.writes).collect();
+        let now = self.now();
+        for environment in &change.notify {
+            writes.extend(self.environment_webhooks(project, environment, now).await?);
+        }
         self.commit(project.id.as_uuid(), Some(project.id), writes, audit)
             .await?;
         for environment_id in change.changed {
@@ -214,6 +221,7 @@ impl Service {
         self.change_environments(ctx, &project, |environments| {
             let env = environments.create(id, new.clone(), quota, now)?.clone();
             Ok(EnvironmentChange {
+                notify: Vec::new(),
                 writes: vec![Write::InsertEnvironment(env.clone())],
                 changed: vec![env.id],
                 action: "environment.create",
@@ -252,6 +260,7 @@ impl Service {
             let before = environments.get(id).map(summary);
             let env = environments.update(id, patch.clone())?.clone();
             Ok(EnvironmentChange {
+                notify: Vec::new(),
                 writes: vec![Write::SaveEnvironments(vec![env.clone()])],
                 changed: vec![env.id],
                 action: "environment.update",
@@ -293,6 +302,7 @@ impl Service {
                 .collect::<ServiceResult<Vec<_>>>()?;
             environments.reorder(&ids)?;
             Ok(EnvironmentChange {
+                notify: Vec::new(),
                 writes: vec![Write::SaveEnvironments(environments.all().to_vec())],
                 changed: environments.all().iter().map(|e| e.id).collect(),
                 action: "environment.reorder",
@@ -348,9 +358,18 @@ impl Service {
                     .collect::<ServiceResult<_>>()?,
             };
             let before: Vec<Value> = environments.all().iter().map(summary).collect();
+            let old = environments.clone();
             environments.set_roles(&change)?;
             let after: Vec<Value> = environments.all().iter().map(summary).collect();
+            let roles = |e: &Environment| (e.is_production, e.is_default_publish_target, e.is_gateway_fallback);
+            let notify = environments
+                .all()
+                .iter()
+                .filter(|env| old.get(env.id).map(roles) != Some(roles(env)))
+                .cloned()
+                .collect();
             Ok(EnvironmentChange {
+                notify,
                 writes: vec![Write::SaveEnvironments(environments.all().to_vec())],
                 changed: environments.all().iter().map(|e| e.id).collect(),
                 action: "environment.set_roles",
@@ -383,6 +402,7 @@ impl Service {
             let id = lookup(environments, slug)?;
             let removed = environments.delete(id)?;
             Ok(EnvironmentChange {
+                notify: Vec::new(),
                 writes: vec![Write::DeleteEnvironment(id)],
                 changed: vec![removed.id],
                 action: "environment.delete",

@@ -31,6 +31,7 @@ pub mod resources;
 mod revocation;
 pub mod sessions;
 pub mod snapshot;
+pub mod webhooks;
 mod writers;
 
 use std::sync::Arc;
@@ -48,7 +49,7 @@ pub use context::{Caller, Ctx};
 pub use credentials::{CredentialInfo, ReencryptReport};
 pub use error::{ConflictKind, Missing, ServiceError, ServiceResult};
 pub use events::{Event, Events, Revoked};
-pub use ports::Outbound;
+pub use ports::{Outbound, WebhookRequest, WebhookTransport};
 pub use sessions::{SessionError, Sessions};
 /// Pagination types of the lists the service returns.
 pub use slipway_store::{Page, PageRequest};
@@ -72,6 +73,7 @@ struct Inner {
     writers: writers::WriterLocks,
     outbound: ports::OutboundAdapters,
     recheck: recheck::RecheckQueue,
+    webhooks: webhooks::WebhookState,
 }
 
 impl std::fmt::Debug for Service {
@@ -96,6 +98,7 @@ impl Service {
                 writers: writers::WriterLocks::default(),
                 outbound: ports::OutboundAdapters::default(),
                 recheck: recheck::RecheckQueue::default(),
+                webhooks: webhooks::WebhookState::default(),
             }),
         }
     }
@@ -179,6 +182,7 @@ impl Service {
         writes: Vec<Write>,
         audit: AuditEntry,
     ) -> ServiceResult<Committed> {
+        let wakes_sender = writes.iter().any(webhooks::wakes_sender);
         let committed = self
             .inner
             .store
@@ -190,6 +194,9 @@ impl Service {
             })
             .await?;
         self.inner.recheck.changed(ProjectId::from_uuid(chain));
+        if wakes_sender {
+            self.inner.webhooks.wake.notify_one();
+        }
         if let (Some(project), Some(_)) = (project, committed.serving_revision) {
             self.refresh_snapshot(project).await;
         }

@@ -117,6 +117,7 @@ impl Service {
             let policy = env.policy.revise(spec, env.id)?;
             let updated = environments.set_policy(env.id, policy.clone())?.clone();
             Ok(EnvironmentChange {
+                notify: vec![updated.clone()],
                 writes: vec![Write::SaveEnvironments(vec![updated])],
                 changed: vec![env.id],
                 action: "policy.set",

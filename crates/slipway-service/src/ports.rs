@@ -52,3 +52,30 @@ impl Service {
         self.events().send(event);
     }
 }
+
+/// One webhook delivery to send: the body exactly as signed, with its Standard Webhooks headers.
+#[derive(Debug, Clone, Copy)]
+pub struct WebhookRequest<'a> {
+    /// The endpoint's URL.
+    pub url: &'a str,
+    /// `webhook-id`.
+    pub id: &'a str,
+    /// `webhook-timestamp` (seconds since the epoch).
+    pub timestamp: i64,
+    /// `webhook-signature`.
+    pub signature: &'a str,
+    /// The JSON body.
+    pub body: &'a str,
+}
+
+/// The future a [`WebhookTransport`] returns.
+pub type SendFuture<'a> =
+    std::pin::Pin<Box<dyn std::future::Future<Output = slipway_domain::webhook::delivery::Outcome> + Send + 'a>>;
+
+/// Sends webhook deliveries out of the process (the HTTP client at the edge). It checks the
+/// address it connects to and bounds each attempt with its own timeout; what it answers is the
+/// attempt's outcome, never the endpoint's body.
+pub trait WebhookTransport: Send + Sync {
+    /// POSTs one delivery.
+    fn send<'a>(&'a self, request: WebhookRequest<'a>) -> SendFuture<'a>;
+}

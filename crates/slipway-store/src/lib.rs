@@ -6,6 +6,8 @@
 //! * [`Store::commit`] is the one write path: a [`Commit`] is a list of [`Write`]s applied in one
 //!   transaction together with exactly one hash-chained audit event. Compare-and-swap on pointers
 //!   and releases turns concurrent changes into [`ConflictKind`]s, never into lost updates.
+//! * Webhook events are written to an outbox in the transaction of the change that causes them
+//!   and claimed by the sender under a lease ([`Store::claim_webhook_deliveries`]).
 //! * The read methods return domain values; [`Store::snapshot`] loads everything a project serves
 //!   in a fixed number of queries.
 //!
@@ -24,6 +26,7 @@ mod page;
 mod reads;
 #[cfg(feature = "testing")]
 pub mod testing;
+mod webhooks;
 
 pub use commit::{Commit, Committed, Write};
 pub use connect::{Backend, ConnectOptions, Store};
@@ -33,3 +36,4 @@ pub use page::{Page, PageRequest};
 pub use reads::project::SnapshotData;
 pub use reads::release::ReleaseFilter;
 pub use reads::resource::StoredCredential;
+pub use webhooks::{AttemptRecord, ClaimedDelivery, SealedSecret, StoredEndpoint, WebhookEvent};

@@ -99,7 +99,13 @@ fn is_loopback(host: &str) -> bool {
 /// # Errors
 /// The URL breaks one of those rules.
 pub fn check_base_url(url: &str) -> Result<(), ValidationError> {
-    let err = |m: &str| ValidationError::new("base_url", m);
+    check_outbound_url("base_url", url)
+}
+
+/// The rule of [`check_base_url`] for any URL Slipway calls out to (a provider, a webhook
+/// endpoint), reporting a broken rule on `field`.
+pub(crate) fn check_outbound_url(field: &'static str, url: &str) -> Result<(), ValidationError> {
+    let err = |m: &str| ValidationError::new(field, m);
     if url.len() > 2048 || url.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(err("must be at most 2048 characters, without spaces"));
     }

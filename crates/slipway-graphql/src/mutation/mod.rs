@@ -9,6 +9,7 @@ mod environments;
 mod organizations;
 mod releases;
 mod resources;
+mod webhooks;
 
 use async_graphql::MergedObject;
 
@@ -17,6 +18,7 @@ pub use environments::EnvironmentMutations;
 pub use organizations::OrganizationMutations;
 pub use releases::ReleaseMutations;
 pub use resources::ResourceMutations;
+pub use webhooks::WebhookMutations;
 
 /// Every mutation.
 #[derive(MergedObject, Default)]
@@ -27,4 +29,5 @@ pub struct MutationRoot(
     ResourceMutations,
     ReleaseMutations,
     AccessMutations,
+    WebhookMutations,
 );

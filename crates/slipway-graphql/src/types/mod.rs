@@ -13,6 +13,7 @@ pub mod project;
 pub mod release;
 pub mod resolution;
 pub mod resource;
+pub mod webhook;
 
 use std::fmt::Display;
 use std::sync::Arc;

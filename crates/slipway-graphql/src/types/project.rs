@@ -15,6 +15,7 @@ use super::gql_id;
 use super::organization::{Member, Organization};
 use super::release::Release;
 use super::resource::Resource;
+use super::webhook::WebhookEndpoint;
 use crate::context::use_case;
 use crate::error::GqlResult;
 use crate::pagination::{PageArgs, complexity};
@@ -201,5 +202,22 @@ impl Project {
         let keys = service.api_keys(caller, org, slug).await.gql(ctx)?;
         let page = args.slice(keys, |k| ApiKey::new(k, Arc::clone(&self.scope))).gql(ctx)?;
         Ok(Some(page))
+    }
+
+    /// The webhook endpoints (never their secrets). Only for those who manage webhooks
+    /// (`FORBIDDEN` otherwise).
+    #[graphql(complexity = "complexity(first, child_complexity)")]
+    async fn webhook_endpoints(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
+    ) -> async_graphql::Result<Connection<String, WebhookEndpoint>> {
+        let (service, caller) = use_case(ctx)?;
+        let (org, slug) = self.slugs();
+        let args = PageArgs::parse(first, after).gql(ctx)?;
+        let endpoints = service.webhook_endpoints(caller, org, slug).await.gql(ctx)?;
+        args.slice(endpoints, |e| WebhookEndpoint::new(e, Arc::clone(&self.scope)))
+            .gql(ctx)
     }
 }

@@ -145,6 +145,12 @@ impl Service {
                 );
             }
             writes.extend(step.writes.into_iter().map(store_write));
+            let kinds =
+                crate::webhooks::release_kinds(matches!(subject, Subject::New(_)), before_state, step.release.state());
+            let hooks = self
+                .release_webhooks(&project, env, &step.release, &kinds, extra, now)
+                .await?;
+            writes.extend(hooks);
             let action = match &subject {
                 Subject::New(new) => new.action,
                 Subject::Stored(_) => step.audit_action.unwrap_or("release.recheck"),

@@ -16,3 +16,4 @@ mod sessions;
 mod snapshot_property;
 mod story;
 mod streams;
+mod webhooks;

@@ -21,9 +21,11 @@ use slipway_domain::deployment::Deployment;
 use slipway_domain::environment::{Environment, Environments};
 use slipway_domain::organization::{Membership, MembershipScope};
 use slipway_domain::release::{Change, Release, ReleaseState};
+use slipway_domain::webhook::WebhookEndpoint;
+use slipway_domain::webhook::secrets::Secrets;
 use slipway_domain::{
     ApiKeyId, CredentialId, EnvironmentId, Organization, Project, ProjectId, Resource, ResourceId, User, UserId,
-    Version, VersionId,
+    Version, VersionId, WebhookDeliveryId, WebhookEndpointId,
 };
 use tracing::{Instrument, info_span};
 use uuid::Uuid;
@@ -31,6 +33,8 @@ use uuid::Uuid;
 use crate::connect::Store;
 use crate::error::{StoreError, TxError};
 use crate::reads::resource::StoredCredential;
+use crate::webhooks::write as webhooks;
+use crate::webhooks::{SealedSecret, StoredEndpoint, WebhookEvent};
 
 /// How many times a transaction is attempted when the database reports a serialization
 /// failure, a deadlock or (SQLite) a busy lock.
@@ -149,6 +153,36 @@ pub enum Write {
         /// The revision read before planning the change.
         revision: i64,
     },
+    /// Inserts a webhook endpoint with its sealed secret.
+    InsertWebhookEndpoint(StoredEndpoint),
+    /// Rewrites an endpoint's URL, description, events, status and health (not its secrets);
+    /// [`StoreError::NotFound`] when it does not exist.
+    UpdateWebhookEndpoint(WebhookEndpoint),
+    /// Replaces an endpoint's secrets (a rotation); [`StoreError::NotFound`] when it does not
+    /// exist.
+    SetWebhookSecrets {
+        /// Which endpoint.
+        endpoint: WebhookEndpointId,
+        /// Its new secrets.
+        secrets: Secrets<SealedSecret>,
+        /// When.
+        at: DateTime<Utc>,
+    },
+    /// Deletes an endpoint with its deliveries; [`StoreError::NotFound`] when it does not exist.
+    DeleteWebhookEndpoint(WebhookEndpointId),
+    /// Writes an event's deliveries to the outbox: one per enabled endpoint of its project that
+    /// wants it, or to its one named endpoint ([`StoreError::NotFound`] when that is missing).
+    EnqueueWebhookEvent(WebhookEvent),
+    /// Queues a delivery's event again for its endpoint as a new delivery;
+    /// [`StoreError::NotFound`] when the delivery does not exist.
+    RedeliverWebhook {
+        /// The delivery to repeat.
+        delivery: WebhookDeliveryId,
+        /// The new delivery's id.
+        new_id: WebhookDeliveryId,
+        /// When.
+        at: DateTime<Utc>,
+    },
 }
 
 /// A unit of work: writes applied in one transaction, with exactly one audit event appended to
@@ -211,6 +245,12 @@ impl Write {
             Write::InsertCredential(_) => "insert_credential",
             Write::ExpectServingRevision { .. } => "expect_serving_revision",
             Write::ReencryptCredential { .. } => "reencrypt_credential",
+            Write::InsertWebhookEndpoint(_) => "insert_webhook_endpoint",
+            Write::UpdateWebhookEndpoint(_) => "update_webhook_endpoint",
+            Write::SetWebhookSecrets { .. } => "set_webhook_secrets",
+            Write::DeleteWebhookEndpoint(_) => "delete_webhook_endpoint",
+            Write::EnqueueWebhookEvent(_) => "enqueue_webhook_event",
+            Write::RedeliverWebhook { .. } => "redeliver_webhook",
         }
     }
 }
@@ -338,6 +378,14 @@ impl Store {
             Write::ExpectServingRevision { project, revision } => {
                 audit::expect_serving_revision(tx, self.backend, *project, *revision).await
             }
+            Write::InsertWebhookEndpoint(e) => webhooks::insert_endpoint(tx, e).await,
+            Write::UpdateWebhookEndpoint(e) => webhooks::update_endpoint(tx, e).await,
+            Write::SetWebhookSecrets { endpoint, secrets, at } => {
+                webhooks::set_secrets(tx, *endpoint, secrets, *at).await
+            }
+            Write::DeleteWebhookEndpoint(id) => webhooks::delete_endpoint(tx, *id).await,
+            Write::EnqueueWebhookEvent(event) => webhooks::enqueue(tx, event).await,
+            Write::RedeliverWebhook { delivery, new_id, at } => webhooks::redeliver(tx, *delivery, *new_id, *at).await,
         }
     }
 }

@@ -17,3 +17,5 @@ pub mod release_change;
 pub mod resource;
 pub mod user;
 pub mod version;
+pub mod webhook_delivery;
+pub mod webhook_endpoint;

@@ -16,3 +16,4 @@ mod notices;
 mod releases;
 mod resources;
 mod schema;
+mod webhooks;

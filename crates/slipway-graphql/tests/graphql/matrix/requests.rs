@@ -352,6 +352,56 @@ pub async fn build(w: &World, case: &str, scope: Scope) -> Option<Request> {
                 json!({ "id": id }),
             )
         }
+        "createWebhookEndpoint" => execute(
+            r#"mutation($org: String!, $project: String!) { createWebhookEndpoint(org: $org, project: $project, input: { url: "https://hooks.example.com/in", events: ["release.deployed"] }) { endpoint { id } } }"#,
+            site,
+            json!({}),
+        ),
+        "updateWebhookEndpoint" | "rotateWebhookSecret" | "deleteWebhookEndpoint" | "sendTestWebhook" => {
+            let id = webhook_endpoint(w, site).await;
+            let query = match case {
+                "updateWebhookEndpoint" => {
+                    "mutation($org: String!, $project: String!, $id: ID!) { updateWebhookEndpoint(org: $org, project: $project, id: $id, input: { enabled: false }) { id } }"
+                }
+                "rotateWebhookSecret" => {
+                    "mutation($org: String!, $project: String!, $id: ID!) { rotateWebhookSecret(org: $org, project: $project, id: $id) { secret } }"
+                }
+                "deleteWebhookEndpoint" => {
+                    "mutation($org: String!, $project: String!, $id: ID!) { deleteWebhookEndpoint(org: $org, project: $project, id: $id) }"
+                }
+                _ => {
+                    "mutation($org: String!, $project: String!, $id: ID!) { sendTestWebhook(org: $org, project: $project, id: $id) }"
+                }
+            };
+            execute(query, site, json!({ "id": id }))
+        }
+        "redeliverWebhook" => {
+            let id = webhook_endpoint(w, site).await;
+            w.prepare(
+                site,
+                &site.owner,
+                "mutation($org: String!, $project: String!, $id: ID!) { sendTestWebhook(org: $org, project: $project, id: $id) }",
+                json!({ "id": id }),
+            )
+            .await;
+            let data = w
+                .prepare(
+                    site,
+                    &site.owner,
+                    "query($org: String!, $project: String!) { project(org: $org, slug: $project) { webhookEndpoints(first: 100) { nodes { deliveries(first: 1) { nodes { id } } } } } }",
+                    json!({}),
+                )
+                .await;
+            let delivery = data["project"]["webhookEndpoints"]["nodes"]
+                .as_array()
+                .and_then(|nodes| nodes.iter().find_map(|n| n["deliveries"]["nodes"][0]["id"].as_str()))
+                .map(str::to_owned);
+            execute(
+                "mutation($org: String!, $project: String!, $id: ID!) { redeliverWebhook(org: $org, project: $project, id: $id) { id } }",
+                site,
+                json!({ "id": delivery }),
+            )
+        }
         "environmentChanged" => Request::Subscribe {
             query: "subscription($org: String!, $project: String!) { environmentChanged(org: $org, project: $project) { environment { slug } } }",
             variables: site.variables(json!({})),
@@ -365,4 +415,17 @@ pub async fn build(w: &World, case: &str, scope: Scope) -> Option<Request> {
         _ => return None,
     };
     Some(request)
+}
+
+/// A fresh webhook endpoint in `site`, created by its owner; returns its id.
+async fn webhook_endpoint(w: &World, site: &Site) -> Value {
+    let data = w
+        .prepare(
+            site,
+            &site.owner,
+            r#"mutation($org: String!, $project: String!) { createWebhookEndpoint(org: $org, project: $project, input: { url: "https://hooks.example.com/in", events: ["release.deployed"] }) { endpoint { id } } }"#,
+            json!({}),
+        )
+        .await;
+    data["createWebhookEndpoint"]["endpoint"]["id"].clone()
 }

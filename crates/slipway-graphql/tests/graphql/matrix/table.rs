@@ -79,6 +79,13 @@ pub const TABLE: &[Row] = &[
     ("removeMember",                                               "U A A F F F F", "U N N N N N N"),
     ("createApiKey",                                               "U A A F F F F", "U N N N N N N"),
     ("revokeApiKey",                                               "U A A F F F F", "U N N N N N N"),
+    // --- webhooks: project:manage_webhooks
+    ("createWebhookEndpoint",                                      "U A A F F F F", "U N N N N N N"),
+    ("updateWebhookEndpoint",                                      "U A A F F F F", "U N N N N N N"),
+    ("rotateWebhookSecret",                                        "U A A F F F F", "U N N N N N N"),
+    ("deleteWebhookEndpoint",                                      "U A A F F F F", "U N N N N N N"),
+    ("sendTestWebhook",                                            "U A A F F F F", "U N N N N N N"),
+    ("redeliverWebhook",                                           "U A A F F F F", "U N N N N N N"),
     // --- subscriptions: project:view
     ("environmentChanged",                                         "U A A A A A F", "U N N N N N N"),
     ("releaseUpdated",                                             "U A A A A A F", "U N N N N N N"),

@@ -186,6 +186,16 @@ pub struct Options {
         help_heading = "Server"
     )]
     pub listen: Option<SocketAddr>,
+    /// Serve `/metrics` on this address only, apart from the API (e.g. a port only the
+    /// scraper reaches) [default: on the listen address].
+    #[arg(
+        long,
+        env = "SLIPWAY_METRICS_ADDR",
+        global = true,
+        value_name = "ADDR",
+        help_heading = "Server"
+    )]
+    pub metrics_addr: Option<SocketAddr>,
     /// Production mode: requires an explicit credential key and JWT configuration, and turns
     /// GraphiQL and introspection off [default: false].
     #[arg(long, env = "SLIPWAY_PRODUCTION", global = true, value_parser = BoolishValueParser::new(),

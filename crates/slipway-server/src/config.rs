@@ -73,6 +73,8 @@ pub struct Settings {
     pub migrate_on_start: bool,
     /// Listen address (port 0 picks a free port).
     pub listen: SocketAddr,
+    /// A separate address serving only `/metrics` (which the main address then leaves out).
+    pub metrics_addr: Option<SocketAddr>,
     /// Production mode.
     pub production: bool,
     /// Serve GraphiQL.
@@ -118,6 +120,7 @@ impl fmt::Debug for Settings {
             .field("database_max_connections", &self.database_max_connections)
             .field("migrate_on_start", &self.migrate_on_start)
             .field("listen", &self.listen)
+            .field("metrics_addr", &self.metrics_addr)
             .field("production", &self.production)
             .field("graphiql", &self.graphiql)
             .field("body_limit", &self.body_limit)
@@ -146,6 +149,7 @@ struct FileConfig {
     database_max_connections: Option<u32>,
     migrate_on_start: Option<bool>,
     listen: Option<SocketAddr>,
+    metrics_addr: Option<SocketAddr>,
     production: Option<bool>,
     graphiql: Option<bool>,
     body_limit: Option<usize>,
@@ -287,6 +291,7 @@ impl Settings {
             database_max_connections: options.database_max_connections.or(file.database_max_connections),
             migrate_on_start: options.migrate_on_start.or(file.migrate_on_start).unwrap_or(true),
             listen: options.listen.or(file.listen).unwrap_or(default_listen),
+            metrics_addr: options.metrics_addr.or(file.metrics_addr),
             graphiql: options.graphiql.or(file.graphiql).unwrap_or(!production),
             body_limit: options.body_limit.or(file.body_limit).unwrap_or(1024 * 1024),
             request_timeout: options

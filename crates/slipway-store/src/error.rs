@@ -266,6 +266,7 @@ impl From<DbErr> for StoreError {
                 StoreError::Unavailable("database busy, try again".to_owned())
             }
             Failure::Unreachable => {
+                crate::pool::count_if_acquire_timeout(&err);
                 tracing::error!(error = %err, "database unreachable");
                 StoreError::Unavailable("database unreachable".to_owned())
             }

@@ -21,6 +21,7 @@ mod error;
 mod listen;
 mod notice;
 mod page;
+mod pool;
 mod reads;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -30,6 +31,7 @@ pub use connect::{Backend, ConnectOptions, Store};
 pub use error::{ConflictKind, StoreError};
 pub use notice::Notice;
 pub use page::{Page, PageRequest};
+pub use pool::PoolStats;
 pub use reads::project::SnapshotData;
 pub use reads::release::ReleaseFilter;
 pub use reads::resource::StoredCredential;

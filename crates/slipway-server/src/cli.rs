@@ -172,6 +172,11 @@ pub struct Options {
         help_heading = "Storage"
     )]
     pub database_max_connections: Option<u32>,
+    /// How long a request waits for a database connection before failing with UNAVAILABLE
+    /// (during an outage, writes fail this fast) [default: 5s].
+    #[arg(long, env = "SLIPWAY_DATABASE_ACQUIRE_TIMEOUT", global = true, value_parser = parse_duration,
+          help_heading = "Storage")]
+    pub database_acquire_timeout: Option<Duration>,
     /// Apply pending migrations when `serve` starts [default: true].
     #[arg(long, env = "SLIPWAY_MIGRATE_ON_START", global = true, value_parser = BoolishValueParser::new(),
           num_args = 0..=1, require_equals = true, default_missing_value = "true", help_heading = "Storage")]

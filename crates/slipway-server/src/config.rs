@@ -69,6 +69,9 @@ pub struct Settings {
     pub database_url: String,
     /// Pool size override.
     pub database_max_connections: Option<u32>,
+    /// How long a use of the database waits for a pooled connection before failing with
+    /// `UNAVAILABLE` (short, so that writes fail fast during an outage).
+    pub database_acquire_timeout: Duration,
     /// Run migrations when serving starts.
     pub migrate_on_start: bool,
     /// Listen address (port 0 picks a free port).
@@ -118,6 +121,7 @@ impl fmt::Debug for Settings {
             .field("data_dir", &self.data_dir)
             .field("database_url", &self.database_display())
             .field("database_max_connections", &self.database_max_connections)
+            .field("database_acquire_timeout", &self.database_acquire_timeout)
             .field("migrate_on_start", &self.migrate_on_start)
             .field("listen", &self.listen)
             .field("metrics_addr", &self.metrics_addr)
@@ -147,6 +151,7 @@ struct FileConfig {
     data_dir: Option<PathBuf>,
     database_url: Option<String>,
     database_max_connections: Option<u32>,
+    database_acquire_timeout: Option<String>,
     migrate_on_start: Option<bool>,
     listen: Option<SocketAddr>,
     metrics_addr: Option<SocketAddr>,
@@ -289,6 +294,14 @@ impl Settings {
             .map_err(|_| StartupError::Config("invalid built-in listen address".into()))?;
         Ok(Settings {
             database_max_connections: options.database_max_connections.or(file.database_max_connections),
+            database_acquire_timeout: positive(
+                options.database_acquire_timeout.or(file_duration(
+                    file.database_acquire_timeout,
+                    "database_acquire_timeout",
+                )?),
+                slipway_store::DEFAULT_ACQUIRE_TIMEOUT,
+                "database_acquire_timeout",
+            )?,
             migrate_on_start: options.migrate_on_start.or(file.migrate_on_start).unwrap_or(true),
             listen: options.listen.or(file.listen).unwrap_or(default_listen),
             metrics_addr: options.metrics_addr.or(file.metrics_addr),
@@ -422,6 +435,8 @@ mod tests {
         assert_eq!(s.listen, DEFAULT_LISTEN.parse().unwrap());
         assert!(s.graphiql && !s.production && s.migrate_on_start);
         assert_eq!(s.tick_interval, Duration::from_secs(5));
+        assert_eq!(s.database_acquire_timeout, Duration::from_secs(5));
+        assert_eq!(s.metrics_addr, None);
         assert_eq!(
             (s.header_read_timeout, s.idle_timeout, s.max_connections),
             (Duration::from_secs(10), Duration::from_secs(60), 4096)
@@ -442,7 +457,7 @@ mod tests {
         let mut file = tempfile::NamedTempFile::new().unwrap();
         writeln!(
             file,
-            "listen = \"0.0.0.0:9000\"\ntick_interval = \"1m\"\nproduction = true\ndatabase_url = \"postgres://u:hunter2@db/s\"\nidle_timeout = \"2m\"\nmax_connections = 64"
+            "listen = \"0.0.0.0:9000\"\ntick_interval = \"1m\"\nproduction = true\ndatabase_url = \"postgres://u:hunter2@db/s\"\nidle_timeout = \"2m\"\nmax_connections = 64\ndatabase_acquire_timeout = \"2s\"\nmetrics_addr = \"0.0.0.0:9090\""
         )
         .unwrap();
         let options = Options {
@@ -454,6 +469,8 @@ mod tests {
         assert_eq!(s.listen, "127.0.0.1:7000".parse().unwrap());
         assert_eq!(s.tick_interval, Duration::from_secs(60));
         assert_eq!((s.idle_timeout, s.max_connections), (Duration::from_secs(120), 64));
+        assert_eq!(s.database_acquire_timeout, Duration::from_secs(2));
+        assert_eq!(s.metrics_addr, Some("0.0.0.0:9090".parse().unwrap()));
         assert!(s.production);
         assert!(!s.graphiql, "GraphiQL is off in production unless asked for");
         assert!(
@@ -471,6 +488,8 @@ mod tests {
             "max_connections = 0",
             "header_read_timeout = \"0s\"",
             "idle_timeout = \"0ms\"",
+            "database_acquire_timeout = \"0s\"",
+            "metrics_addr = \"nowhere\"",
             "rate_limit_failed_auth = \"lots\"",
         ] {
             let mut file = tempfile::NamedTempFile::new().unwrap();

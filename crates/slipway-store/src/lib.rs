@@ -27,7 +27,7 @@ mod reads;
 pub mod testing;
 
 pub use commit::{Commit, Committed, Write};
-pub use connect::{Backend, ConnectOptions, Store};
+pub use connect::{Backend, ConnectOptions, DEFAULT_ACQUIRE_TIMEOUT, Store};
 pub use error::{ConflictKind, StoreError};
 pub use notice::Notice;
 pub use page::{Page, PageRequest};

@@ -25,8 +25,8 @@ pub struct PoolStats {
     pub acquire_timeouts: u64,
 }
 
-/// Counts `err` when it is a wait for a connection that ran out.
-pub(crate) fn count_if_acquire_timeout(err: &DbErr) {
+/// Counts `err` when it is a wait for a connection that ran out, and says whether it was.
+pub(crate) fn count_if_acquire_timeout(err: &DbErr) -> bool {
     let timed_out = match err {
         DbErr::ConnectionAcquire(sea_orm::ConnAcquireErr::Timeout) => true,
         DbErr::Conn(sea_orm::RuntimeErr::SqlxError(e))
@@ -37,6 +37,7 @@ pub(crate) fn count_if_acquire_timeout(err: &DbErr) {
     if timed_out {
         ACQUIRE_TIMEOUTS.fetch_add(1, Ordering::Relaxed);
     }
+    timed_out
 }
 
 impl Store {

@@ -43,6 +43,8 @@ pub enum Command {
     Schema,
     /// Print the OpenAPI description of the REST endpoints (JSON) to standard output.
     Openapi,
+    /// Print the reference of every setting (Markdown: docs/configuration.md) to standard output.
+    ConfigReference,
     /// Set an organization's plan limit on environments per project (an operator's action).
     Quota(QuotaArgs),
     /// Provider-credential commands.
@@ -192,7 +194,7 @@ pub struct Options {
     )]
     pub listen: Option<SocketAddr>,
     /// Serve `/metrics` on this address only, apart from the API (e.g. a port only the
-    /// scraper reaches) [default: on the listen address].
+    /// scraper reaches); unset, `/metrics` is served on the listen address.
     #[arg(
         long,
         env = "SLIPWAY_METRICS_ADDR",

@@ -8,12 +8,10 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use secrecy::SecretString;
-use serde::Deserialize;
 use slipway_auth::CredentialKeySource;
 
 use crate::cli::{LogFormat, Options};
-use crate::duration::parse_duration;
-use crate::rate_limit::{Budget, RateLimitSettings};
+use crate::rate_limit::RateLimitSettings;
 use crate::startup::StartupError;
 
 /// The default data directory.
@@ -144,46 +142,8 @@ impl fmt::Debug for Settings {
     }
 }
 
-/// The TOML file: the same settings, snake_case, every one optional.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FileConfig {
-    data_dir: Option<PathBuf>,
-    database_url: Option<String>,
-    database_max_connections: Option<u32>,
-    database_acquire_timeout: Option<String>,
-    migrate_on_start: Option<bool>,
-    listen: Option<SocketAddr>,
-    metrics_addr: Option<SocketAddr>,
-    production: Option<bool>,
-    graphiql: Option<bool>,
-    body_limit: Option<usize>,
-    request_timeout: Option<String>,
-    cors_origins: Option<Vec<String>>,
-    header_read_timeout: Option<String>,
-    idle_timeout: Option<String>,
-    max_connections: Option<u32>,
-    tick_interval: Option<String>,
-    watch_keepalive: Option<String>,
-    jwt_public_key_file: Option<PathBuf>,
-    jwks_file: Option<PathBuf>,
-    jwt_algorithm: Option<String>,
-    jwt_secret_file: Option<PathBuf>,
-    jwt_issuer: Option<String>,
-    jwt_audience: Option<String>,
-    jwt_leeway: Option<u64>,
-    credential_key_file: Option<PathBuf>,
-    rate_limit: Option<bool>,
-    rate_limit_address: Option<String>,
-    rate_limit_credential: Option<String>,
-    rate_limit_gateway: Option<String>,
-    rate_limit_failed_auth: Option<String>,
-    rate_limit_mutations: Option<String>,
-    log: Option<String>,
-    log_format: Option<LogFormat>,
-}
-
-fn read_file(path: &Path) -> Result<FileConfig, StartupError> {
+/// The TOML file, read into the same [`Options`] as the flags (every key optional, none unknown).
+fn read_file(path: &Path) -> Result<Options, StartupError> {
     let text = std::fs::read_to_string(path).map_err(|e| StartupError::Config(format!("{}: {e}", path.display())))?;
     toml::from_str(&text).map_err(|e| {
         let place = e.span().map(|span| {
@@ -207,12 +167,6 @@ fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
-fn file_duration(value: Option<String>, key: &str) -> Result<Option<Duration>, StartupError> {
-    value
-        .map(|v| parse_duration(&v).map_err(|e| StartupError::Config(format!("{key}: {e}"))))
-        .transpose()
-}
-
 /// `value`, else `default`; a zero duration (which would close every connection at once) is
 /// refused.
 fn positive(value: Option<Duration>, default: Duration, key: &str) -> Result<Duration, StartupError> {
@@ -223,41 +177,32 @@ fn positive(value: Option<Duration>, default: Duration, key: &str) -> Result<Dur
     }
 }
 
-fn file_budget(value: Option<String>, key: &str) -> Result<Option<Budget>, StartupError> {
-    value
-        .map(|v| Budget::parse(&v).map_err(|e| StartupError::Config(format!("{key}: {e}"))))
-        .transpose()
-}
-
 /// The rate limits from `options`, then the file, then the defaults.
-fn rate_limit_settings(options: &Options, file: &mut FileConfig) -> Result<RateLimitSettings, StartupError> {
+fn rate_limit_settings(options: &Options, file: &Options) -> RateLimitSettings {
     let defaults = RateLimitSettings::default();
-    Ok(RateLimitSettings {
+    RateLimitSettings {
         enabled: options.rate_limit.or(file.rate_limit).unwrap_or(defaults.enabled),
         address: options
             .rate_limit_address
-            .or(file_budget(file.rate_limit_address.take(), "rate_limit_address")?)
+            .or(file.rate_limit_address)
             .unwrap_or(defaults.address),
         credential: options
             .rate_limit_credential
-            .or(file_budget(file.rate_limit_credential.take(), "rate_limit_credential")?)
+            .or(file.rate_limit_credential)
             .unwrap_or(defaults.credential),
         gateway: options
             .rate_limit_gateway
-            .or(file_budget(file.rate_limit_gateway.take(), "rate_limit_gateway")?)
+            .or(file.rate_limit_gateway)
             .unwrap_or(defaults.gateway),
         failed_auth: options
             .rate_limit_failed_auth
-            .or(file_budget(
-                file.rate_limit_failed_auth.take(),
-                "rate_limit_failed_auth",
-            )?)
+            .or(file.rate_limit_failed_auth)
             .unwrap_or(defaults.failed_auth),
         mutations: options
             .rate_limit_mutations
-            .or(file_budget(file.rate_limit_mutations.take(), "rate_limit_mutations")?)
+            .or(file.rate_limit_mutations)
             .unwrap_or(defaults.mutations),
-    })
+    }
 }
 
 impl Settings {
@@ -267,11 +212,11 @@ impl Settings {
     /// # Errors
     /// An unreadable or invalid TOML file, or an invalid value in it.
     pub fn resolve(options: Options, credential_key_env: Option<SecretString>) -> Result<Self, StartupError> {
-        let mut file = match &options.config {
+        let file = match &options.config {
             Some(path) => read_file(path)?,
-            None => FileConfig::default(),
+            None => Options::default(),
         };
-        let rate_limit = rate_limit_settings(&options, &mut file)?;
+        let rate_limit = rate_limit_settings(&options, &file);
         let data_dir = options
             .data_dir
             .or(file.data_dir)
@@ -295,10 +240,7 @@ impl Settings {
         Ok(Settings {
             database_max_connections: options.database_max_connections.or(file.database_max_connections),
             database_acquire_timeout: positive(
-                options.database_acquire_timeout.or(file_duration(
-                    file.database_acquire_timeout,
-                    "database_acquire_timeout",
-                )?),
+                options.database_acquire_timeout.or(file.database_acquire_timeout),
                 slipway_store::DEFAULT_ACQUIRE_TIMEOUT,
                 "database_acquire_timeout",
             )?,
@@ -309,20 +251,16 @@ impl Settings {
             body_limit: options.body_limit.or(file.body_limit).unwrap_or(1024 * 1024),
             request_timeout: options
                 .request_timeout
-                .or(file_duration(file.request_timeout, "request_timeout")?)
+                .or(file.request_timeout)
                 .unwrap_or(Duration::from_secs(30)),
             cors_origins: options.cors_origins.or(file.cors_origins).unwrap_or_default(),
             header_read_timeout: positive(
-                options
-                    .header_read_timeout
-                    .or(file_duration(file.header_read_timeout, "header_read_timeout")?),
+                options.header_read_timeout.or(file.header_read_timeout),
                 DEFAULT_HEADER_READ_TIMEOUT,
                 "header_read_timeout",
             )?,
             idle_timeout: positive(
-                options
-                    .idle_timeout
-                    .or(file_duration(file.idle_timeout, "idle_timeout")?),
+                options.idle_timeout.or(file.idle_timeout),
                 DEFAULT_IDLE_TIMEOUT,
                 "idle_timeout",
             )?,
@@ -333,11 +271,11 @@ impl Settings {
             },
             tick_interval: options
                 .tick_interval
-                .or(file_duration(file.tick_interval, "tick_interval")?)
+                .or(file.tick_interval)
                 .unwrap_or(Duration::from_secs(5)),
             watch_keepalive: options
                 .watch_keepalive
-                .or(file_duration(file.watch_keepalive, "watch_keepalive")?)
+                .or(file.watch_keepalive)
                 .unwrap_or(Duration::from_secs(15)),
             jwt: JwtSettings {
                 public_key_file: options.jwt_public_key_file.or(file.jwt_public_key_file),
@@ -400,6 +338,7 @@ mod tests {
     use std::io::Write;
 
     use super::*;
+    use crate::rate_limit::Budget;
 
     #[test]
     fn toml_errors_name_the_line_and_column() {

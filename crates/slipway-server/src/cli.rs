@@ -228,7 +228,8 @@ pub struct Options {
         help_heading = "Server"
     )]
     pub body_limit: Option<usize>,
-    /// Longest time a request may take before it fails with 503 [default: 30s].
+    /// Longest time a request may take before it fails with 503 (the body of a stream is not
+    /// limited) [default: 30s].
     #[arg(long, env = "SLIPWAY_REQUEST_TIMEOUT", global = true, value_parser = parse_duration, help_heading = "Server")]
     #[serde(deserialize_with = "crate::duration::deserialize_opt")]
     pub request_timeout: Option<Duration>,
@@ -247,12 +248,12 @@ pub struct Options {
     #[serde(deserialize_with = "crate::duration::deserialize_opt")]
     pub tick_interval: Option<Duration>,
     /// Time a client has to send a request's complete headers, from its first byte (or from
-    /// connecting) [default: 10s].
+    /// connecting); also the time a WebSocket has to send `connection_init` [default: 10s].
     #[arg(long, env = "SLIPWAY_HEADER_READ_TIMEOUT", global = true, value_parser = parse_duration, help_heading = "Server")]
     #[serde(deserialize_with = "crate::duration::deserialize_opt")]
     pub header_read_timeout: Option<Duration>,
-    /// Time a keep-alive connection may stay idle between requests before it is closed
-    /// [default: 60s].
+    /// Time a keep-alive connection may stay idle between requests before it is closed (watch
+    /// streams and WebSockets are not idle) [default: 60s].
     #[arg(long, env = "SLIPWAY_IDLE_TIMEOUT", global = true, value_parser = parse_duration, help_heading = "Server")]
     #[serde(deserialize_with = "crate::duration::deserialize_opt")]
     pub idle_timeout: Option<Duration>,

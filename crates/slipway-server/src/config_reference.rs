@@ -1,7 +1,8 @@
 //! The configuration reference (`docs/configuration.md`), generated from the one declaration of
 //! the settings — [`Options`]: each setting's flag, `SLIPWAY_*` variable, TOML key (the field's
 //! name), TOML type (from the value parser's type), default (the `[default: …]` of its doc
-//! comment) and meaning. `slipway config-reference` prints it; `cargo xtask ci` fails when the
+//! comment, which a test holds to the defaults [`Settings::resolve`](crate::config::Settings::resolve)
+//! applies) and meaning. `slipway config-reference` prints it; `cargo xtask ci` fails when the
 //! committed file differs.
 
 use std::any::TypeId;
@@ -198,6 +199,41 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn the_documented_defaults_are_the_defaults_applied() {
+        let documented = |key: &str| {
+            settings()
+                .into_iter()
+                .find(|s| s.toml_key.as_deref() == Some(key))
+                .map(|s| s.default)
+                .unwrap_or_else(|| panic!("no setting {key}"))
+        };
+        let duration = |key: &str| crate::duration::parse_duration(&documented(key)).unwrap();
+        let budget = |key: &str| Budget::parse(&documented(key)).unwrap();
+        let s = Settings::resolve(Options::default(), None).unwrap();
+        assert_eq!(s.request_timeout, duration("request_timeout"));
+        assert_eq!(s.header_read_timeout, duration("header_read_timeout"));
+        assert_eq!(s.idle_timeout, duration("idle_timeout"));
+        assert_eq!(s.tick_interval, duration("tick_interval"));
+        assert_eq!(s.watch_keepalive, duration("watch_keepalive"));
+        assert_eq!(s.database_acquire_timeout, duration("database_acquire_timeout"));
+        assert_eq!(s.listen.to_string(), documented("listen"));
+        assert_eq!(s.max_connections.to_string(), documented("max_connections"));
+        assert_eq!(s.body_limit.to_string(), documented("body_limit"));
+        assert_eq!(s.data_dir.display().to_string(), documented("data_dir"));
+        assert_eq!(s.migrate_on_start.to_string(), documented("migrate_on_start"));
+        assert_eq!(s.production.to_string(), documented("production"));
+        assert_eq!(s.rate_limit.enabled.to_string(), documented("rate_limit"));
+        assert_eq!(s.rate_limit.address, budget("rate_limit_address"));
+        assert_eq!(s.rate_limit.credential, budget("rate_limit_credential"));
+        assert_eq!(s.rate_limit.gateway, budget("rate_limit_gateway"));
+        assert_eq!(s.rate_limit.failed_auth, budget("rate_limit_failed_auth"));
+        assert_eq!(s.rate_limit.mutations, budget("rate_limit_mutations"));
+        assert_eq!(s.log_filter, documented("log"));
+        assert_eq!(s.log_format, LogFormat::Text);
+        assert_eq!(documented("log_format"), "text");
     }
 
     #[test]

@@ -2,14 +2,14 @@
 //! one process, as in the tests, never mix their counts), recorded with one call per event and
 //! rendered as Prometheus text on `GET /metrics` (or on a listener of its own, see
 //! [`endpoint`]). The request path takes no exclusive lock: a series is found under a shared
-//! read lock and updated with atomics ([`histogram`]).
+//! read lock and updated with atomics (`histogram.rs`).
 //!
 //! Recorded as they happen: requests and latency by route, gateway resolutions and conditional
 //! hits, open watch streams and GraphQL WebSockets, committed release transitions, GraphQL
-//! requests by operation ([`operations`]), the LISTEN/NOTIFY follower's state and lag, gateway
+//! requests by operation (`operations.rs`), the LISTEN/NOTIFY follower's state and lag, gateway
 //! calls ([`crate::call_metrics`]). Read at scrape time from memory ([`endpoint`]): the pool, the
-//! snapshots, the caches, the rate limits, the process ([`process`]) and the open releases,
-//! which a background task counts ([`open_releases`]) so that no scrape queries the database.
+//! snapshots, the caches, the rate limits, the process (`process.rs`) and the open releases,
+//! which a background task counts (`open_releases.rs`) so that no scrape queries the database.
 
 pub mod endpoint;
 mod histogram;
@@ -276,7 +276,7 @@ impl Metrics {
         OpenGuard(self.inner.websockets.clone())
     }
 
-    /// Counts a GraphQL request over HTTP by its operation name (bounded, see [`operations`]).
+    /// Counts a GraphQL request over HTTP by its operation name (bounded, see `operations.rs`).
     pub fn record_graphql_operation(&self, name: Option<&str>) {
         self.inner.operations.record(name);
     }

@@ -42,6 +42,8 @@ pub struct TestApp {
     pub base: String,
     /// The bound address.
     pub addr: SocketAddr,
+    /// The address `/metrics` is served on apart from the API, when the settings ask for one.
+    pub metrics_addr: Option<SocketAddr>,
     /// A plain HTTP client.
     pub client: reqwest::Client,
     /// The settings the server runs with (same data directory → same JWT secret).
@@ -83,11 +85,13 @@ pub async fn spawn_with(mut settings: Settings, dir: Option<TempDir>) -> TestApp
     settings.listen = SocketAddr::from(([127, 0, 0, 1], 0));
     let server = Server::build(settings.clone()).await.unwrap();
     let addr = server.local_addr().unwrap();
+    let metrics_addr = server.metrics_addr().unwrap();
     let shutdown = server.shutdown_handle();
     let handle = tokio::spawn(server.run());
     TestApp {
         base: format!("http://{addr}"),
         addr,
+        metrics_addr,
         client: reqwest::Client::new(),
         settings,
         shutdown,

@@ -19,6 +19,7 @@ mod helpers;
 mod hostile;
 mod instances;
 mod media_types;
+mod metrics;
 mod openapi;
 mod outage;
 mod people_cli;

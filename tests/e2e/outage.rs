@@ -1,7 +1,8 @@
 //! A database outage, as a load balancer sees it: the instance keeps serving gateway reads from
 //! its snapshots and stays in rotation for reads (`/readyz`), says it cannot write
 //! (`/readyz?for=writes` is 503, `writes: false`), refuses writes with `UNAVAILABLE`, and
-//! recovers when the database is back. The outage is a TCP proxy in front of PostgreSQL that the
+//! recovers when the database is back; a write during the outage fails after the pool's acquire
+//! timeout (`database_acquire_timeout`), not the request timeout. The outage is a TCP proxy in front of PostgreSQL that the
 //! test cuts (every open connection reset, new ones refused) and then restores.
 
 use std::net::SocketAddr;
@@ -114,8 +115,10 @@ async fn a_database_outage_keeps_reads_in_rotation_and_refuses_writes_until_it_e
     let (mut settings, dir) = direct.stop().await;
     let proxy = Proxy::start(address_of(&settings.database_url)).await;
     settings.database_url = through(&settings.database_url, proxy.addr);
-    // A write waits for a database connection at most this long during the outage.
-    settings.request_timeout = Duration::from_secs(3);
+    // A write waits for a database connection at most this long during the outage, far less
+    // than the request timeout it would otherwise run into.
+    settings.database_acquire_timeout = Duration::from_secs(1);
+    settings.request_timeout = Duration::from_secs(60);
     let mut app = spawn_with(settings, dir).await;
     app.postgres = postgres;
 
@@ -149,7 +152,9 @@ async fn a_database_outage_keeps_reads_in_rotation_and_refuses_writes_until_it_e
         started.elapsed() < PATIENCE,
         "the probes answer without waiting on the database"
     );
-    // A write is refused as unavailable (in GraphQL's error shape), never as an internal error.
+    // A write is refused as unavailable (in GraphQL's error shape), never as an internal error,
+    // and fast: after the acquire timeout, not the request timeout.
+    let started = std::time::Instant::now();
     let (_, refused) = app
         .gql_raw(
             Some(&f.owner),
@@ -158,6 +163,13 @@ async fn a_database_outage_keeps_reads_in_rotation_and_refuses_writes_until_it_e
         )
         .await;
     assert_eq!(refused["errors"][0]["extensions"]["code"], "UNAVAILABLE", "{refused}");
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "refused after {:?}, not at the request timeout",
+        started.elapsed()
+    );
+    let message = refused["errors"][0]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("database"), "the message says what is down: {refused}");
 
     proxy.restore().await;
     let mut writable = false;

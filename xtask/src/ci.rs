@@ -1,4 +1,4 @@
-//! `ci`, `test`, `schema`, `openapi` and `bench`: thin wrappers over cargo commands (`ci` also
+//! `ci`, `test`, `schema`, `openapi`, `config-reference` and `bench`: thin wrappers over cargo commands (`ci` also
 //! runs the dashboard's checks of `web.rs`).
 
 use std::path::PathBuf;
@@ -53,6 +53,7 @@ pub fn ci() -> Result<()> {
     )?;
     schema(true)?;
     openapi(true)?;
+    config_reference(true)?;
     // The dashboard's type check, lint, unit tests and bundle drift, before the long Rust tests;
     // its browser suite after them, on the binary they built.
     crate::web::check()?;
@@ -132,6 +133,43 @@ pub fn openapi(check: bool) -> Result<()> {
             bail!("openapi.json is out of date: run `cargo xtask openapi` and commit the result");
         }
         eprintln!("xtask: openapi.json is up to date");
+    } else {
+        std::fs::write(&path, document).with_context(|| format!("could not write {}", path.display()))?;
+        eprintln!("xtask: wrote {}", path.display());
+    }
+    Ok(())
+}
+
+/// Writes `docs/configuration.md` from `slipway config-reference` (or, with `check`, fails when
+/// the committed file differs).
+pub fn config_reference(check: bool) -> Result<()> {
+    let path = root().join("docs/configuration.md");
+    let output = Command::new("cargo")
+        .args([
+            "run",
+            "--quiet",
+            "--locked",
+            "-p",
+            "slipway-server",
+            "--",
+            "config-reference",
+        ])
+        .current_dir(root())
+        .output()
+        .context("could not run `slipway config-reference`")?;
+    if !output.status.success() {
+        bail!(
+            "`slipway config-reference` failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    let document = String::from_utf8(output.stdout).context("the reference is not UTF-8")?;
+    if check {
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        if committed != document {
+            bail!("docs/configuration.md is out of date: run `cargo xtask config-reference` and commit the result");
+        }
+        eprintln!("xtask: docs/configuration.md is up to date");
     } else {
         std::fs::write(&path, document).with_context(|| format!("could not write {}", path.display()))?;
         eprintln!("xtask: wrote {}", path.display());

@@ -1,4 +1,4 @@
-//! Developer tasks: `cargo xtask ci | test | clients | layering | tidy | schema | openapi | web | bench | fuzz`.
+//! Developer tasks: `cargo xtask ci | test | clients | layering | tidy | schema | openapi | config-reference | web | bench | fuzz`.
 //!
 //! Kept deliberately small: it shells out to cargo and reads what cargo prints.
 
@@ -15,7 +15,7 @@ fn usage() -> ExitCode {
     eprintln!(
         "usage: cargo xtask <task>\n\n\
          tasks:\n  \
-         ci         what CI runs: fmt check, layering and tidy checks, clippy -D warnings, schema and OpenAPI drift, tests\n  \
+         ci         what CI runs: fmt check, layering and tidy checks, clippy -D warnings, schema, OpenAPI and configuration-reference drift, tests\n  \
          test       the test suites (SQLite always; PostgreSQL too when SLIPWAY_TEST_DATABASE_URL is set),\n             \
          then the Python and TypeScript clients' suites\n  \
          clients    only the Python and TypeScript clients' suites (against a freshly built slipway)\n  \
@@ -23,6 +23,7 @@ fn usage() -> ExitCode {
          tidy       fail if a Rust module does not start with a `//!` doc\n  \
          schema     rewrite schema.graphql from the code\n  \
          openapi    rewrite openapi.json (the REST endpoints' OpenAPI description) from the code\n  \
+         config-reference  rewrite docs/configuration.md (every setting) from its declaration\n  \
          web        the dashboard: npm install, generate GraphQL types, build and embed the bundle\n  \
          bench      run the benchmarks and print their numbers\n  \
          fuzz       the domain's fuzz properties at length: fuzz [--cases N (20000)] [FILTER]"
@@ -40,6 +41,7 @@ fn main() -> ExitCode {
         Some("tidy") => tidy::check(),
         Some("schema") => ci::schema(false),
         Some("openapi") => ci::openapi(false),
+        Some("config-reference") => ci::config_reference(false),
         Some("web") => web::build(),
         Some("bench") => ci::bench(),
         Some("fuzz") => fuzz::fuzz(&std::env::args().skip(2).collect::<Vec<_>>()),

@@ -76,7 +76,7 @@ pub(crate) fn to_error(e: ServiceError, request_id: impl FnOnce() -> String) -> 
         ServiceError::Unavailable => {
             let id = request_id();
             tracing::error!(request_id = %id, "the database is unavailable for a GraphQL request");
-            Error::new("service unavailable").extend_with(|_, ext| {
+            Error::new("the database is unavailable; try again shortly").extend_with(|_, ext| {
                 ext.set("code", code);
                 ext.set("requestId", id.as_str());
             })

@@ -33,6 +33,8 @@ pub struct HttpOptions {
     pub cors_origins: Vec<String>,
     /// Serve GraphiQL's assets.
     pub graphiql: bool,
+    /// Serve `/metrics` here (off when it has a listener of its own).
+    pub metrics: bool,
 }
 
 /// Builds the router.
@@ -63,6 +65,9 @@ pub fn router(state: AppState, options: &HttpOptions) -> Result<Router, StartupE
     if options.graphiql {
         router = router.route("/graphiql/{file}", get(graphiql::asset));
     }
+    if options.metrics {
+        router = router.route("/metrics", get(metrics::endpoint::endpoint));
+    }
     Ok(router
         .route("/v1/config", get(gateway::config))
         .route("/v1/config/watch", get(watch::watch))
@@ -71,7 +76,6 @@ pub fn router(state: AppState, options: &HttpOptions) -> Result<Router, StartupE
         .route("/v1/chat/completions", post(chat::completions))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
-        .route("/metrics", get(metrics::endpoint))
         .route("/", get(dashboard::index))
         .route("/assets/{file}", get(dashboard::asset))
         .fallback(not_found)

@@ -3,17 +3,16 @@
 //! fallbacks; streamed bytes; tokens the upstreams reported. Labels hold slugs, keys, route and
 //! model names (configuration, bounded by it), never a credential or a request's content.
 
-use std::collections::BTreeMap;
-use std::fmt::Write as _;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, PoisonError};
-
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::registry::Registry;
 use slipway_gateway::{AttemptOutcome, AttemptRecord, Usage};
 
-use crate::metrics::{BUCKETS, Histogram, escape};
+use crate::metrics::Histogram;
 
 /// The labels of one call.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, EncodeLabelSet)]
 pub struct CallLabels {
     /// The environment served.
     pub environment: String,
@@ -25,34 +24,75 @@ pub struct CallLabels {
     pub outcome: &'static str,
 }
 
+#[derive(Debug, Clone, PartialEq, Eq, Hash, EncodeLabelSet)]
+struct ProviderLabels {
+    provider: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, EncodeLabelSet)]
+struct KindLabels {
+    kind: &'static str,
+}
+
 /// The counters; cheap to update from any task.
 #[derive(Debug, Default)]
 pub struct CallMetrics {
-    calls: Mutex<BTreeMap<CallLabels, u64>>,
-    upstream: Mutex<BTreeMap<String, Histogram>>,
-    retries: AtomicU64,
-    fallbacks: AtomicU64,
-    streamed_bytes: AtomicU64,
-    prompt_tokens: AtomicU64,
-    completion_tokens: AtomicU64,
+    calls: Family<CallLabels, Counter>,
+    upstream: Family<ProviderLabels, Histogram>,
+    retries: Counter,
+    fallbacks: Counter,
+    streamed_bytes: Counter,
+    tokens: Family<KindLabels, Counter>,
 }
 
 impl CallMetrics {
+    /// Registers every series with `registry`.
+    pub(crate) fn register(&self, registry: &mut Registry) {
+        registry.register(
+            "slipway_gateway_calls",
+            "Gateway chat calls, by environment, route, target and outcome",
+            self.calls.clone(),
+        );
+        registry.register(
+            "slipway_gateway_upstream_duration_seconds",
+            "Time from sending an attempt to its answer's head, by provider",
+            self.upstream.clone(),
+        );
+        registry.register(
+            "slipway_gateway_retries",
+            "Retries of a target after a retryable failure",
+            self.retries.clone(),
+        );
+        registry.register(
+            "slipway_gateway_fallbacks",
+            "Fallback targets tried",
+            self.fallbacks.clone(),
+        );
+        registry.register(
+            "slipway_gateway_streamed_bytes",
+            "Bytes of streamed answers sent to callers",
+            self.streamed_bytes.clone(),
+        );
+        registry.register(
+            "slipway_gateway_tokens",
+            "Tokens upstreams reported, by kind",
+            self.tokens.clone(),
+        );
+        // Both kinds show from the start, at zero.
+        for kind in ["prompt", "completion"] {
+            let _ = self.tokens.get_or_create(&KindLabels { kind });
+        }
+    }
+
     /// Records a finished call (for a stream: its head) and its attempts.
     pub fn record_call(&self, labels: CallLabels, attempts: &[AttemptRecord]) {
-        *self
-            .calls
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .entry(labels)
-            .or_default() += 1;
-        let mut upstream = self.upstream.lock().unwrap_or_else(PoisonError::into_inner);
+        self.calls.get_or_create(&labels).inc();
         for attempt in attempts {
             if attempt.retry > 0 {
-                self.retries.fetch_add(1, Ordering::Relaxed);
+                self.retries.inc();
             }
             if attempt.fallback && attempt.retry == 0 {
-                self.fallbacks.fetch_add(1, Ordering::Relaxed);
+                self.fallbacks.inc();
             }
             // Attempts that never reached an upstream have no upstream latency.
             let reached = matches!(
@@ -63,9 +103,10 @@ impl CallMetrics {
                     | AttemptOutcome::BadAnswer
             );
             if reached {
-                upstream
-                    .entry(attempt.provider.clone())
-                    .or_default()
+                self.upstream
+                    .get_or_create(&ProviderLabels {
+                        provider: attempt.provider.clone(),
+                    })
                     .observe(attempt.latency.as_secs_f64());
             }
         }
@@ -73,80 +114,16 @@ impl CallMetrics {
 
     /// Counts bytes sent on a stream.
     pub fn record_streamed(&self, bytes: usize) {
-        self.streamed_bytes.fetch_add(bytes as u64, Ordering::Relaxed);
+        self.streamed_bytes.inc_by(bytes as u64);
     }
 
     /// Counts tokens an upstream reported.
     pub fn record_usage(&self, usage: Usage) {
-        self.prompt_tokens.fetch_add(usage.prompt_tokens, Ordering::Relaxed);
-        self.completion_tokens
-            .fetch_add(usage.completion_tokens, Ordering::Relaxed);
-    }
-
-    /// Appends the Prometheus text.
-    pub fn render(&self, out: &mut String) {
-        out.push_str(
-            "# HELP slipway_gateway_calls_total Gateway chat calls, by environment, route, target and outcome.\n",
-        );
-        out.push_str("# TYPE slipway_gateway_calls_total counter\n");
-        for (l, count) in self.calls.lock().unwrap_or_else(PoisonError::into_inner).iter() {
-            let _ = writeln!(
-                out,
-                "slipway_gateway_calls_total{{environment=\"{}\",route=\"{}\",target=\"{}\",outcome=\"{}\"}} {count}",
-                escape(&l.environment),
-                escape(&l.route),
-                escape(&l.target),
-                l.outcome
-            );
-        }
-        out.push_str("# HELP slipway_gateway_upstream_duration_seconds Time from sending an attempt to its answer's head, by provider.\n");
-        out.push_str("# TYPE slipway_gateway_upstream_duration_seconds histogram\n");
-        for (provider, h) in self.upstream.lock().unwrap_or_else(PoisonError::into_inner).iter() {
-            let provider = escape(provider);
-            for (bound, count) in BUCKETS.iter().zip(h.counts.iter()) {
-                let _ = writeln!(
-                    out,
-                    "slipway_gateway_upstream_duration_seconds_bucket{{provider=\"{provider}\",le=\"{bound}\"}} {count}"
-                );
-            }
-            let _ = writeln!(
-                out,
-                "slipway_gateway_upstream_duration_seconds_bucket{{provider=\"{provider}\",le=\"+Inf\"}} {}\n\
-                 slipway_gateway_upstream_duration_seconds_sum{{provider=\"{provider}\"}} {}\n\
-                 slipway_gateway_upstream_duration_seconds_count{{provider=\"{provider}\"}} {}",
-                h.count, h.sum, h.count
-            );
-        }
-        let counters = [
-            (
-                "slipway_gateway_retries_total",
-                "Retries of a target after a retryable failure.",
-                &self.retries,
-            ),
-            (
-                "slipway_gateway_fallbacks_total",
-                "Fallback targets tried.",
-                &self.fallbacks,
-            ),
-            (
-                "slipway_gateway_streamed_bytes_total",
-                "Bytes of streamed answers sent to callers.",
-                &self.streamed_bytes,
-            ),
-        ];
-        for (name, help, value) in counters {
-            let _ = writeln!(
-                out,
-                "# HELP {name} {help}\n# TYPE {name} counter\n{name} {}",
-                value.load(Ordering::Relaxed)
-            );
-        }
-        let _ = writeln!(
-            out,
-            "# HELP slipway_gateway_tokens_total Tokens upstreams reported, by kind.\n# TYPE slipway_gateway_tokens_total counter\n\
-             slipway_gateway_tokens_total{{kind=\"prompt\"}} {}\nslipway_gateway_tokens_total{{kind=\"completion\"}} {}",
-            self.prompt_tokens.load(Ordering::Relaxed),
-            self.completion_tokens.load(Ordering::Relaxed)
-        );
+        self.tokens
+            .get_or_create(&KindLabels { kind: "prompt" })
+            .inc_by(usage.prompt_tokens);
+        self.tokens
+            .get_or_create(&KindLabels { kind: "completion" })
+            .inc_by(usage.completion_tokens);
     }
 }

@@ -43,6 +43,8 @@ pub enum Command {
     Schema,
     /// Print the OpenAPI description of the REST endpoints (JSON) to standard output.
     Openapi,
+    /// Print the reference of every setting (Markdown: docs/configuration.md) to standard output.
+    ConfigReference,
     /// Set an organization's plan limit on environments per project (an operator's action).
     Quota(QuotaArgs),
     /// Provider-credential commands.
@@ -135,12 +137,18 @@ pub enum LogFormat {
     Json,
 }
 
-/// Every setting that can come from a flag or an environment variable. All are optional here:
-/// what is missing comes from the TOML file, then from the defaults.
-#[derive(Debug, Default, Args)]
+/// Every setting of the server, declared once: its flag and `SLIPWAY_*` variable (clap), its TOML
+/// key and type (serde: the TOML file is read into this same struct, the field's name being the
+/// key), its default (the `[default: …]` of its doc comment, applied by
+/// [`Settings::resolve`](crate::config::Settings::resolve)) and its meaning (the doc comment, also
+/// in `docs/configuration.md`). All are optional here: a flag or variable wins over the file,
+/// the file over the default.
+#[derive(Debug, Default, Args, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct Options {
     /// A TOML configuration file (flags and environment variables take precedence over it).
     #[arg(long, env = "SLIPWAY_CONFIG", global = true, value_name = "FILE")]
+    #[serde(skip)]
     pub config: Option<PathBuf>,
 
     /// Directory holding the SQLite database, the generated JWT secret and credential key
@@ -172,6 +180,12 @@ pub struct Options {
         help_heading = "Storage"
     )]
     pub database_max_connections: Option<u32>,
+    /// How long a request waits for a database connection before failing with UNAVAILABLE
+    /// (during an outage, writes fail this fast) [default: 5s].
+    #[arg(long, env = "SLIPWAY_DATABASE_ACQUIRE_TIMEOUT", global = true, value_parser = parse_duration,
+          help_heading = "Storage")]
+    #[serde(deserialize_with = "crate::duration::deserialize_opt")]
+    pub database_acquire_timeout: Option<Duration>,
     /// Apply pending migrations when `serve` starts [default: true].
     #[arg(long, env = "SLIPWAY_MIGRATE_ON_START", global = true, value_parser = BoolishValueParser::new(),
           num_args = 0..=1, require_equals = true, default_missing_value = "true", help_heading = "Storage")]
@@ -186,6 +200,16 @@ pub struct Options {
         help_heading = "Server"
     )]
     pub listen: Option<SocketAddr>,
+    /// Serve `/metrics` on this address only, apart from the API (e.g. a port only the
+    /// scraper reaches); unset, `/metrics` is served on the listen address.
+    #[arg(
+        long,
+        env = "SLIPWAY_METRICS_ADDR",
+        global = true,
+        value_name = "ADDR",
+        help_heading = "Server"
+    )]
+    pub metrics_addr: Option<SocketAddr>,
     /// Production mode: requires an explicit credential key and JWT configuration, and turns
     /// GraphiQL and introspection off [default: false].
     #[arg(long, env = "SLIPWAY_PRODUCTION", global = true, value_parser = BoolishValueParser::new(),
@@ -204,8 +228,10 @@ pub struct Options {
         help_heading = "Server"
     )]
     pub body_limit: Option<usize>,
-    /// Longest time a request may take before it fails with 503 [default: 30s].
+    /// Longest time a request may take before it fails with 503 (the body of a stream is not
+    /// limited) [default: 30s].
     #[arg(long, env = "SLIPWAY_REQUEST_TIMEOUT", global = true, value_parser = parse_duration, help_heading = "Server")]
+    #[serde(deserialize_with = "crate::duration::deserialize_opt")]
     pub request_timeout: Option<Duration>,
     /// Origins allowed to call the API from a browser, comma-separated, or `*` [default: none].
     #[arg(
@@ -240,14 +266,17 @@ pub struct Options {
     /// How often background work runs: release expiry, auto-apply after a freeze, the revision
     /// check across instances [default: 5s].
     #[arg(long, env = "SLIPWAY_TICK_INTERVAL", global = true, value_parser = parse_duration, help_heading = "Server")]
+    #[serde(deserialize_with = "crate::duration::deserialize_opt")]
     pub tick_interval: Option<Duration>,
     /// Time a client has to send a request's complete headers, from its first byte (or from
-    /// connecting) [default: 10s].
+    /// connecting); also the time a WebSocket has to send `connection_init` [default: 10s].
     #[arg(long, env = "SLIPWAY_HEADER_READ_TIMEOUT", global = true, value_parser = parse_duration, help_heading = "Server")]
+    #[serde(deserialize_with = "crate::duration::deserialize_opt")]
     pub header_read_timeout: Option<Duration>,
-    /// Time a keep-alive connection may stay idle between requests before it is closed
-    /// [default: 60s].
+    /// Time a keep-alive connection may stay idle between requests before it is closed (watch
+    /// streams and WebSockets are not idle) [default: 60s].
     #[arg(long, env = "SLIPWAY_IDLE_TIMEOUT", global = true, value_parser = parse_duration, help_heading = "Server")]
+    #[serde(deserialize_with = "crate::duration::deserialize_opt")]
     pub idle_timeout: Option<Duration>,
     /// Connections served at once; further clients wait in the accept queue [default: 4096].
     #[arg(long, env = "SLIPWAY_MAX_CONNECTIONS", global = true, value_name = "N",
@@ -255,6 +284,7 @@ pub struct Options {
     pub max_connections: Option<u32>,
     /// Interval of keep-alive comments on /v1/config/watch [default: 15s].
     #[arg(long, env = "SLIPWAY_WATCH_KEEPALIVE", global = true, value_parser = parse_duration, help_heading = "Server")]
+    #[serde(deserialize_with = "crate::duration::deserialize_opt")]
     pub watch_keepalive: Option<Duration>,
 
     /// Rate limiting on or off [default: true]. Budgets are COUNT/PERIOD: bursts of COUNT,
@@ -266,22 +296,27 @@ pub struct Options {
     /// excepted) [default: 1200/1m].
     #[arg(long, env = "SLIPWAY_RATE_LIMIT_ADDRESS", global = true, value_name = "BUDGET",
           value_parser = Budget::parse, help_heading = "Rate limits")]
+    #[serde(deserialize_with = "crate::rate_limit::budget::deserialize_opt")]
     pub rate_limit_address: Option<Budget>,
     /// Requests per signed-in user (JWT subject) [default: 600/1m].
     #[arg(long, env = "SLIPWAY_RATE_LIMIT_CREDENTIAL", global = true, value_name = "BUDGET",
           value_parser = Budget::parse, help_heading = "Rate limits")]
+    #[serde(deserialize_with = "crate::rate_limit::budget::deserialize_opt")]
     pub rate_limit_credential: Option<Budget>,
     /// Requests per API key (gateway reads) [default: 5000/1s].
     #[arg(long, env = "SLIPWAY_RATE_LIMIT_GATEWAY", global = true, value_name = "BUDGET",
           value_parser = Budget::parse, help_heading = "Rate limits")]
+    #[serde(deserialize_with = "crate::rate_limit::budget::deserialize_opt")]
     pub rate_limit_gateway: Option<Budget>,
     /// Failed authentications per client address; then 429 instead of 401 [default: 30/1m].
     #[arg(long, env = "SLIPWAY_RATE_LIMIT_FAILED_AUTH", global = true, value_name = "BUDGET",
           value_parser = Budget::parse, help_heading = "Rate limits")]
+    #[serde(deserialize_with = "crate::rate_limit::budget::deserialize_opt")]
     pub rate_limit_failed_auth: Option<Budget>,
     /// GraphQL mutation requests per caller (per address when anonymous) [default: 120/1m].
     #[arg(long, env = "SLIPWAY_RATE_LIMIT_MUTATIONS", global = true, value_name = "BUDGET",
           value_parser = Budget::parse, help_heading = "Rate limits")]
+    #[serde(deserialize_with = "crate::rate_limit::budget::deserialize_opt")]
     pub rate_limit_mutations: Option<Budget>,
 
     /// PEM public key verifying RS256/ES256 tokens (instead of the embedded HS256 secret).

@@ -8,13 +8,11 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use secrecy::SecretString;
-use serde::Deserialize;
 use slipway_auth::CredentialKeySource;
 use slipway_domain::webhook::address::AddressScope;
 
 use crate::cli::{LogFormat, Options};
-use crate::duration::parse_duration;
-use crate::rate_limit::{Budget, RateLimitSettings};
+use crate::rate_limit::RateLimitSettings;
 use crate::startup::StartupError;
 
 /// The default data directory.
@@ -70,10 +68,15 @@ pub struct Settings {
     pub database_url: String,
     /// Pool size override.
     pub database_max_connections: Option<u32>,
+    /// How long a use of the database waits for a pooled connection before failing with
+    /// `UNAVAILABLE` (short, so that writes fail fast during an outage).
+    pub database_acquire_timeout: Duration,
     /// Run migrations when serving starts.
     pub migrate_on_start: bool,
     /// Listen address (port 0 picks a free port).
     pub listen: SocketAddr,
+    /// A separate address serving only `/metrics` (which the main address then leaves out).
+    pub metrics_addr: Option<SocketAddr>,
     /// Production mode.
     pub production: bool,
     /// Serve GraphiQL.
@@ -121,8 +124,10 @@ impl fmt::Debug for Settings {
             .field("data_dir", &self.data_dir)
             .field("database_url", &self.database_display())
             .field("database_max_connections", &self.database_max_connections)
+            .field("database_acquire_timeout", &self.database_acquire_timeout)
             .field("migrate_on_start", &self.migrate_on_start)
             .field("listen", &self.listen)
+            .field("metrics_addr", &self.metrics_addr)
             .field("production", &self.production)
             .field("graphiql", &self.graphiql)
             .field("body_limit", &self.body_limit)
@@ -144,46 +149,8 @@ impl fmt::Debug for Settings {
     }
 }
 
-/// The TOML file: the same settings, snake_case, every one optional.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FileConfig {
-    data_dir: Option<PathBuf>,
-    database_url: Option<String>,
-    database_max_connections: Option<u32>,
-    migrate_on_start: Option<bool>,
-    listen: Option<SocketAddr>,
-    production: Option<bool>,
-    graphiql: Option<bool>,
-    public_url: Option<String>,
-    webhook_addresses: Option<String>,
-    body_limit: Option<usize>,
-    request_timeout: Option<String>,
-    cors_origins: Option<Vec<String>>,
-    header_read_timeout: Option<String>,
-    idle_timeout: Option<String>,
-    max_connections: Option<u32>,
-    tick_interval: Option<String>,
-    watch_keepalive: Option<String>,
-    jwt_public_key_file: Option<PathBuf>,
-    jwks_file: Option<PathBuf>,
-    jwt_algorithm: Option<String>,
-    jwt_secret_file: Option<PathBuf>,
-    jwt_issuer: Option<String>,
-    jwt_audience: Option<String>,
-    jwt_leeway: Option<u64>,
-    credential_key_file: Option<PathBuf>,
-    rate_limit: Option<bool>,
-    rate_limit_address: Option<String>,
-    rate_limit_credential: Option<String>,
-    rate_limit_gateway: Option<String>,
-    rate_limit_failed_auth: Option<String>,
-    rate_limit_mutations: Option<String>,
-    log: Option<String>,
-    log_format: Option<LogFormat>,
-}
-
-fn read_file(path: &Path) -> Result<FileConfig, StartupError> {
+/// The TOML file, read into the same [`Options`] as the flags (every key optional, none unknown).
+fn read_file(path: &Path) -> Result<Options, StartupError> {
     let text = std::fs::read_to_string(path).map_err(|e| StartupError::Config(format!("{}: {e}", path.display())))?;
     toml::from_str(&text).map_err(|e| {
         let place = e.span().map(|span| {
@@ -207,12 +174,6 @@ fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
-fn file_duration(value: Option<String>, key: &str) -> Result<Option<Duration>, StartupError> {
-    value
-        .map(|v| parse_duration(&v).map_err(|e| StartupError::Config(format!("{key}: {e}"))))
-        .transpose()
-}
-
 /// `value`, else `default`; a zero duration (which would close every connection at once) is
 /// refused.
 fn positive(value: Option<Duration>, default: Duration, key: &str) -> Result<Duration, StartupError> {
@@ -223,41 +184,32 @@ fn positive(value: Option<Duration>, default: Duration, key: &str) -> Result<Dur
     }
 }
 
-fn file_budget(value: Option<String>, key: &str) -> Result<Option<Budget>, StartupError> {
-    value
-        .map(|v| Budget::parse(&v).map_err(|e| StartupError::Config(format!("{key}: {e}"))))
-        .transpose()
-}
-
 /// The rate limits from `options`, then the file, then the defaults.
-fn rate_limit_settings(options: &Options, file: &mut FileConfig) -> Result<RateLimitSettings, StartupError> {
+fn rate_limit_settings(options: &Options, file: &Options) -> RateLimitSettings {
     let defaults = RateLimitSettings::default();
-    Ok(RateLimitSettings {
+    RateLimitSettings {
         enabled: options.rate_limit.or(file.rate_limit).unwrap_or(defaults.enabled),
         address: options
             .rate_limit_address
-            .or(file_budget(file.rate_limit_address.take(), "rate_limit_address")?)
+            .or(file.rate_limit_address)
             .unwrap_or(defaults.address),
         credential: options
             .rate_limit_credential
-            .or(file_budget(file.rate_limit_credential.take(), "rate_limit_credential")?)
+            .or(file.rate_limit_credential)
             .unwrap_or(defaults.credential),
         gateway: options
             .rate_limit_gateway
-            .or(file_budget(file.rate_limit_gateway.take(), "rate_limit_gateway")?)
+            .or(file.rate_limit_gateway)
             .unwrap_or(defaults.gateway),
         failed_auth: options
             .rate_limit_failed_auth
-            .or(file_budget(
-                file.rate_limit_failed_auth.take(),
-                "rate_limit_failed_auth",
-            )?)
+            .or(file.rate_limit_failed_auth)
             .unwrap_or(defaults.failed_auth),
         mutations: options
             .rate_limit_mutations
-            .or(file_budget(file.rate_limit_mutations.take(), "rate_limit_mutations")?)
+            .or(file.rate_limit_mutations)
             .unwrap_or(defaults.mutations),
-    })
+    }
 }
 
 impl Settings {
@@ -267,11 +219,11 @@ impl Settings {
     /// # Errors
     /// An unreadable or invalid TOML file, or an invalid value in it.
     pub fn resolve(options: Options, credential_key_env: Option<SecretString>) -> Result<Self, StartupError> {
-        let mut file = match &options.config {
+        let file = match &options.config {
             Some(path) => read_file(path)?,
-            None => FileConfig::default(),
+            None => Options::default(),
         };
-        let rate_limit = rate_limit_settings(&options, &mut file)?;
+        let rate_limit = rate_limit_settings(&options, &file);
         let data_dir = options
             .data_dir
             .or(file.data_dir)
@@ -304,26 +256,28 @@ impl Settings {
             public_url,
             webhook_addresses,
             database_max_connections: options.database_max_connections.or(file.database_max_connections),
+            database_acquire_timeout: positive(
+                options.database_acquire_timeout.or(file.database_acquire_timeout),
+                slipway_store::DEFAULT_ACQUIRE_TIMEOUT,
+                "database_acquire_timeout",
+            )?,
             migrate_on_start: options.migrate_on_start.or(file.migrate_on_start).unwrap_or(true),
             listen: options.listen.or(file.listen).unwrap_or(default_listen),
+            metrics_addr: options.metrics_addr.or(file.metrics_addr),
             graphiql: options.graphiql.or(file.graphiql).unwrap_or(!production),
             body_limit: options.body_limit.or(file.body_limit).unwrap_or(1024 * 1024),
             request_timeout: options
                 .request_timeout
-                .or(file_duration(file.request_timeout, "request_timeout")?)
+                .or(file.request_timeout)
                 .unwrap_or(Duration::from_secs(30)),
             cors_origins: options.cors_origins.or(file.cors_origins).unwrap_or_default(),
             header_read_timeout: positive(
-                options
-                    .header_read_timeout
-                    .or(file_duration(file.header_read_timeout, "header_read_timeout")?),
+                options.header_read_timeout.or(file.header_read_timeout),
                 DEFAULT_HEADER_READ_TIMEOUT,
                 "header_read_timeout",
             )?,
             idle_timeout: positive(
-                options
-                    .idle_timeout
-                    .or(file_duration(file.idle_timeout, "idle_timeout")?),
+                options.idle_timeout.or(file.idle_timeout),
                 DEFAULT_IDLE_TIMEOUT,
                 "idle_timeout",
             )?,
@@ -334,11 +288,11 @@ impl Settings {
             },
             tick_interval: options
                 .tick_interval
-                .or(file_duration(file.tick_interval, "tick_interval")?)
+                .or(file.tick_interval)
                 .unwrap_or(Duration::from_secs(5)),
             watch_keepalive: options
                 .watch_keepalive
-                .or(file_duration(file.watch_keepalive, "watch_keepalive")?)
+                .or(file.watch_keepalive)
                 .unwrap_or(Duration::from_secs(15)),
             jwt: JwtSettings {
                 public_key_file: options.jwt_public_key_file.or(file.jwt_public_key_file),
@@ -401,6 +355,7 @@ mod tests {
     use std::io::Write;
 
     use super::*;
+    use crate::rate_limit::Budget;
 
     #[test]
     fn toml_errors_name_the_line_and_column() {
@@ -436,6 +391,8 @@ mod tests {
         assert_eq!(s.listen, DEFAULT_LISTEN.parse().unwrap());
         assert!(s.graphiql && !s.production && s.migrate_on_start);
         assert_eq!(s.tick_interval, Duration::from_secs(5));
+        assert_eq!(s.database_acquire_timeout, Duration::from_secs(5));
+        assert_eq!(s.metrics_addr, None);
         assert_eq!(
             (s.header_read_timeout, s.idle_timeout, s.max_connections),
             (Duration::from_secs(10), Duration::from_secs(60), 4096)
@@ -456,7 +413,7 @@ mod tests {
         let mut file = tempfile::NamedTempFile::new().unwrap();
         writeln!(
             file,
-            "listen = \"0.0.0.0:9000\"\ntick_interval = \"1m\"\nproduction = true\ndatabase_url = \"postgres://u:hunter2@db/s\"\nidle_timeout = \"2m\"\nmax_connections = 64"
+            "listen = \"0.0.0.0:9000\"\ntick_interval = \"1m\"\nproduction = true\ndatabase_url = \"postgres://u:hunter2@db/s\"\nidle_timeout = \"2m\"\nmax_connections = 64\ndatabase_acquire_timeout = \"2s\"\nmetrics_addr = \"0.0.0.0:9090\""
         )
         .unwrap();
         let options = Options {
@@ -468,6 +425,8 @@ mod tests {
         assert_eq!(s.listen, "127.0.0.1:7000".parse().unwrap());
         assert_eq!(s.tick_interval, Duration::from_secs(60));
         assert_eq!((s.idle_timeout, s.max_connections), (Duration::from_secs(120), 64));
+        assert_eq!(s.database_acquire_timeout, Duration::from_secs(2));
+        assert_eq!(s.metrics_addr, Some("0.0.0.0:9090".parse().unwrap()));
         assert!(s.production);
         assert!(!s.graphiql, "GraphiQL is off in production unless asked for");
         assert!(
@@ -485,6 +444,8 @@ mod tests {
             "max_connections = 0",
             "header_read_timeout = \"0s\"",
             "idle_timeout = \"0ms\"",
+            "database_acquire_timeout = \"0s\"",
+            "metrics_addr = \"nowhere\"",
             "rate_limit_failed_auth = \"lots\"",
         ] {
             let mut file = tempfile::NamedTempFile::new().unwrap();

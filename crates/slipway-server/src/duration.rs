@@ -28,6 +28,17 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
         .ok_or_else(invalid)
 }
 
+/// Reads an optional duration written as [`parse_duration`] reads it (a TOML string such as
+/// `"30s"`), for settings read with serde.
+///
+/// # Errors
+/// The parse error, which the TOML reader places at the value's line and column.
+pub fn deserialize_opt<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<Duration>, D::Error> {
+    let text: Option<String> = serde::Deserialize::deserialize(deserializer)?;
+    text.map(|t| parse_duration(&t).map_err(serde::de::Error::custom))
+        .transpose()
+}
+
 /// Formats a duration the way [`parse_duration`] reads it (for logs and help texts).
 pub fn format_duration(duration: Duration) -> String {
     let ms = duration.as_millis();

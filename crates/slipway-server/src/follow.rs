@@ -3,28 +3,37 @@
 //! `NOTIFY`. A serving change rebuilds the local snapshot (which in turn wakes watch streams and
 //! subscriptions); a revocation evicts the key and ends the caller's open streams at once. The
 //! background tick's revision and key checks remain the safety net for missed notifications.
+//! The follower's state, the notifications and their lag are recorded in the [`Metrics`].
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
 use slipway_service::{Revoked, Service};
-use slipway_store::Notice;
+use slipway_store::{Backend, Notice};
 use tokio::task::JoinHandle;
+
+use crate::metrics::{FollowerState, Metrics};
 
 /// Longest wait between two attempts to (re)open the notification stream.
 const MAX_BACKOFF: Duration = Duration::from_secs(30);
 
 /// Acts on one notification.
-async fn follow(service: &Service, notice: Notice) {
+async fn follow(service: &Service, metrics: &Metrics, notice: Notice) {
+    metrics.record_follower_notice();
     match notice {
         Notice::Serving { project, revision } => {
+            let arrived = Instant::now();
             // Building a missing snapshot reads the current revision, so only a cached, older
             // one needs rebuilding (our own commits already did).
             match service.snapshot(project).await {
                 Ok(snapshot) if snapshot.revision < revision => service.refresh_snapshot(project).await,
                 Ok(_) => {}
-                Err(e) => tracing::warn!(%project, error = %e, "could not refresh after a notification"),
+                Err(e) => {
+                    tracing::warn!(%project, error = %e, "could not refresh after a notification");
+                    return;
+                }
             }
+            metrics.record_follower_lag(arrived.elapsed().as_secs_f64());
         }
         Notice::KeyRevoked { project, key } => service.announce_revocation(project, Revoked::ApiKey(key)),
         Notice::MemberRemoved { project, user } => service.announce_revocation(project, Revoked::Member(user)),
@@ -32,20 +41,27 @@ async fn follow(service: &Service, notice: Notice) {
 }
 
 /// Follows the store's notifications until aborted.
-pub fn spawn(service: Service) -> JoinHandle<()> {
+pub fn spawn(service: Service, metrics: Metrics) -> JoinHandle<()> {
     tokio::spawn(async move {
+        if service.store().backend() != Backend::Postgres {
+            // One SQLite instance has nobody to follow.
+            metrics.set_follower_state(FollowerState::Off);
+            return;
+        }
         let mut backoff = Duration::from_millis(500);
         loop {
             match service.store().listen().await {
                 Ok(mut notifications) => {
+                    metrics.set_follower_state(FollowerState::Listening);
                     backoff = Duration::from_millis(500);
                     while let Some(notice) = notifications.next().await {
-                        follow(&service, notice).await;
+                        follow(&service, &metrics, notice).await;
                     }
                     tracing::warn!("serving notifications ended; reopening");
                 }
                 Err(e) => tracing::warn!(error = %e, "cannot follow serving notifications; retrying"),
             }
+            metrics.set_follower_state(FollowerState::Reconnecting);
             tokio::time::sleep(backoff).await;
             backoff = (backoff * 2).min(MAX_BACKOFF);
         }

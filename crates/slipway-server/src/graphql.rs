@@ -174,7 +174,12 @@ pub async fn post(State(state): State<AppState>, request: Request) -> Response {
         Ok(r) => r,
         Err(error) => return graphql_error(&error, media),
     };
-    crate::telemetry::record_operation(gql_request.operation_name.as_deref());
+    let operation = gql_request
+        .operation_name
+        .as_deref()
+        .or_else(|| crate::metrics::declared_name(&gql_request.query));
+    crate::telemetry::record_operation(operation);
+    state.metrics.record_graphql_operation(operation);
     if state.rate_limits.is_enabled() && mentions_mutation(&gql_request.query) {
         let subject = Subject::of(caller.as_ref(), ClientAddress::from_extensions(&parts.extensions));
         if let Err(throttled) = state.rate_limits.check_mutation(subject) {
@@ -247,6 +252,7 @@ async fn serve_socket(
     request_id: Option<RequestId>,
     address: ClientAddress,
 ) {
+    let _open = state.metrics.websocket_opened();
     let auth = state.auth.clone();
     let service = state.service.clone();
     let limits = state.rate_limits.clone();

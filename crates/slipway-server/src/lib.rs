@@ -14,6 +14,7 @@ pub mod chat;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod config_reference;
 pub mod connection;
 pub mod dashboard;
 pub mod duration;

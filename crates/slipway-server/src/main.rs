@@ -44,6 +44,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         print!("{}", slipway_server::openapi::document_text());
         return Ok(ExitCode::SUCCESS);
     }
+    if let Command::ConfigReference = cli.command {
+        print!("{}", slipway_server::config_reference::markdown());
+        return Ok(ExitCode::SUCCESS);
+    }
     if let Command::People(command) = cli.command {
         // These talk to a running server: none of the server's settings apply.
         return Ok(match remote::run(command, &|name| std::env::var(name).ok()).await {
@@ -65,7 +69,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     telemetry::init(&settings.log_filter, settings.log_format);
     match cli.command {
         // Answered before the settings were read.
-        Command::Schema | Command::Openapi | Command::People(_) => {}
+        Command::Schema | Command::Openapi | Command::ConfigReference | Command::People(_) => {}
         Command::Serve => {
             commands::serve(settings).await.context("serve failed")?;
         }

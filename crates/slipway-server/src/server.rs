@@ -1,5 +1,5 @@
 //! The running server: built from [`Settings`] (database, keys, service, schema, router, bound
-//! listener), then run until its [`Shutdown`] fires — after which it stops accepting, lets
+//! listener, and the metrics' own listener when `metrics_addr` is set), then run until its [`Shutdown`] fires — after which it stops accepting, lets
 //! in-flight requests finish, stops the background work and closes the database.
 
 use std::net::SocketAddr;
@@ -25,6 +25,8 @@ use crate::state::AppState;
 #[derive(Debug)]
 pub struct Server {
     listener: TcpListener,
+    /// `/metrics` on an address of its own, when asked for.
+    metrics_listener: Option<TcpListener>,
     router: Router,
     state: AppState,
     settings: Settings,
@@ -48,6 +50,14 @@ impl Server {
                 addr: settings.listen,
                 source,
             })?;
+        let metrics_listener = match settings.metrics_addr {
+            Some(addr) => Some(
+                TcpListener::bind(addr)
+                    .await
+                    .map_err(|source| StartupError::Bind { addr, source })?,
+            ),
+            None => None,
+        };
         let service = startup::service(&settings, settings.migrate_on_start).await?;
         let jwt = startup::jwt_config(&settings)?;
         let token_hint = token_hint(&jwt);
@@ -73,7 +83,7 @@ impl Server {
             ),
             Err(e) => tracing::warn!(error = %e, "could not release the webhook claims of a stopped server"),
         }
-        let metrics = Metrics::default();
+        let metrics = Metrics::new();
         // The metrics count committed release transitions as an outbound adapter.
         service.add_outbound(std::sync::Arc::new(metrics.clone()));
         let state = AppState {
@@ -93,10 +103,12 @@ impl Server {
                 request_timeout: settings.request_timeout,
                 cors_origins: settings.cors_origins.clone(),
                 graphiql: settings.graphiql,
+                metrics: metrics_listener.is_none(),
             },
         )?;
         Ok(Self {
             listener,
+            metrics_listener,
             router,
             state,
             settings,
@@ -111,6 +123,18 @@ impl Server {
     /// When the socket cannot tell (not expected).
     pub fn local_addr(&self) -> Result<SocketAddr, StartupError> {
         self.listener.local_addr().map_err(StartupError::Serve)
+    }
+
+    /// The address `/metrics` is served on apart from the API, when `metrics_addr` is set.
+    ///
+    /// # Errors
+    /// When the socket cannot tell (not expected).
+    pub fn metrics_addr(&self) -> Result<Option<SocketAddr>, StartupError> {
+        self.metrics_listener
+            .as_ref()
+            .map(TcpListener::local_addr)
+            .transpose()
+            .map_err(StartupError::Serve)
     }
 
     /// The trigger that stops this server gracefully.
@@ -131,6 +155,7 @@ impl Server {
     pub async fn run(self) -> Result<(), StartupError> {
         let Server {
             listener,
+            metrics_listener,
             router,
             state,
             settings,
@@ -140,7 +165,9 @@ impl Server {
         let addr = listener.local_addr().map_err(StartupError::Serve)?;
         let background = state.service.spawn_background(settings.tick_interval);
         let credential_warmer = state.gateway.follow_deployments();
-        let follower = crate::follow::spawn(state.service.clone());
+        let follower = crate::follow::spawn(state.service.clone(), state.metrics.clone());
+        let open_releases =
+            crate::metrics::open_releases::spawn(state.service.clone(), state.metrics.clone(), settings.tick_interval);
         let webhook_sender = crate::webhooks::spawn(state.service.clone(), webhooks);
         let sweeper = rate_limit::sweeper::spawn(
             state.rate_limits.clone(),
@@ -164,9 +191,24 @@ impl Server {
             },
             max_connections: settings.max_connections,
         };
-        listener::serve(listener, router, options, state.shutdown.signal()).await;
+        let metrics_served = async {
+            if let Some(metrics_listener) = metrics_listener {
+                if let Ok(addr) = metrics_listener.local_addr() {
+                    tracing::info!("metrics on http://{addr}/metrics");
+                }
+                let router = Router::new()
+                    .route("/metrics", axum::routing::get(crate::metrics::endpoint::endpoint))
+                    .with_state(state.clone());
+                listener::serve(metrics_listener, router, options, state.shutdown.signal()).await;
+            }
+        };
+        tokio::join!(
+            listener::serve(listener, router, options, state.shutdown.signal()),
+            metrics_served
+        );
         tracing::info!("no more requests in flight; stopping background work");
         background.abort();
+        open_releases.abort();
         credential_warmer.abort();
         follower.abort();
         sweeper.abort();
@@ -177,6 +219,7 @@ impl Server {
         let _aborted = follower.await;
         let _aborted = sweeper.await;
         let _aborted = webhook_sender.await;
+        let _aborted = open_releases.await;
         state.service.store().clone().close().await?;
         tracing::info!("database closed; bye");
         Ok(())

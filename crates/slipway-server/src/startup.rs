@@ -80,6 +80,7 @@ async fn open_store_logging_every(settings: &Settings, migrate: bool, every: Dur
     let options = ConnectOptions {
         migrate,
         max_connections: settings.database_max_connections,
+        acquire_timeout: Some(settings.database_acquire_timeout),
     };
     let connect = Store::connect(&settings.database_url, options);
     tokio::pin!(connect);

@@ -35,6 +35,7 @@ async fn main() {
         ConnectOptions {
             migrate: true,
             max_connections: Some(8),
+            ..Default::default()
         },
     )
     .await

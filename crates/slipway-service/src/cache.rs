@@ -7,11 +7,13 @@
 //! rebuilt from the database on their next read. Recency is kept per background tick (an
 //! *epoch*), so a read only stores a number into its own entry — no shared counter on the hot
 //! path. A dropped project's revision is remembered, so a slow build of an older revision can
-//! never be installed after it: the cache only ever moves forward.
+//! never be installed after it: the cache only ever moves forward. Each entry remembers when it
+//! was installed, so that metrics can tell how long this instance has served what it holds.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::time::{Duration, Instant};
 
 use slipway_domain::ProjectId;
 
@@ -21,12 +23,25 @@ use crate::snapshot::Snapshot;
 /// prompts each).
 pub const DEFAULT_CAPACITY_BYTES: usize = 256 * 1024 * 1024;
 
-/// A cached snapshot and when it was last read.
+/// A cached snapshot, when it was installed and when it was last read.
 #[derive(Debug)]
 struct Entry {
     snapshot: Arc<Snapshot>,
     bytes: usize,
+    installed: Instant,
     last_read: AtomicU64,
+}
+
+/// What the cache holds, in aggregate (never a series per project).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SnapshotSummary {
+    /// Projects with a cached snapshot.
+    pub projects: usize,
+    /// The highest serving revision among them (0 when there is none).
+    pub max_revision: i64,
+    /// How long ago the least recently installed snapshot was installed: the longest time any
+    /// project has served one revision here without a change reaching this instance.
+    pub oldest_age: Duration,
 }
 
 #[derive(Debug, Default)]
@@ -110,6 +125,7 @@ impl SnapshotCache {
         let entry = Entry {
             snapshot: Arc::clone(&installed),
             bytes,
+            installed: Instant::now(),
             last_read: AtomicU64::new(self.epoch.load(Ordering::Relaxed)),
         };
         map.bytes += bytes;
@@ -176,6 +192,22 @@ impl SnapshotCache {
         let batch = next_batch(self.revisions(), *swept_to, n);
         *swept_to = batch.last().map(|(p, _)| *p);
         batch
+    }
+
+    /// The cache in aggregate.
+    pub fn summary(&self) -> SnapshotSummary {
+        let map = self.map.read().unwrap_or_else(PoisonError::into_inner);
+        let now = Instant::now();
+        SnapshotSummary {
+            projects: map.entries.len(),
+            max_revision: map.entries.values().map(|e| e.snapshot.revision).max().unwrap_or(0),
+            oldest_age: map
+                .entries
+                .values()
+                .map(|e| now.saturating_duration_since(e.installed))
+                .max()
+                .unwrap_or_default(),
+        }
     }
 
     /// How many projects have a cached snapshot.

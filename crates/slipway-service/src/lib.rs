@@ -43,6 +43,7 @@ use slipway_domain::audit::AuditEntry;
 use slipway_store::{Commit, Committed, Store, Write};
 use uuid::Uuid;
 
+pub use cache::SnapshotSummary;
 pub use caller_events::{CallerEvent, CallerEvents};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use context::{Caller, Ctx};
@@ -107,6 +108,12 @@ impl Service {
     /// build one from the database first (misses), since start.
     pub fn resolution_cache_stats(&self) -> (u64, u64) {
         self.inner.stats.read()
+    }
+
+    /// The cached snapshots in aggregate (how many, the highest revision, the oldest's age),
+    /// read from memory only.
+    pub fn snapshot_summary(&self) -> SnapshotSummary {
+        self.inner.cache.summary()
     }
 
     /// How many projects' configuration snapshots this instance holds in memory (what it can

@@ -20,6 +20,10 @@ const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(15);
 /// the WAL; PostgreSQL gets sqlx's usual default.
 const DEFAULT_SQLITE_CONNECTIONS: u32 = 8;
 const DEFAULT_POSTGRES_CONNECTIONS: u32 = 10;
+/// How long a use of the database waits for a pooled connection when the caller does not say:
+/// short, so that during an outage (when every new connection is refused and sqlx keeps
+/// retrying) a write fails with `Unavailable` in seconds rather than at the request timeout.
+pub const DEFAULT_ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
 /// The PostgreSQL advisory lock key that serializes migrations ("slipway" in ASCII).
 const MIGRATION_LOCK: i64 = 0x0073_6c69_7077_6179;
 
@@ -40,6 +44,9 @@ pub struct ConnectOptions {
     /// The pool size (default 8 for SQLite, 10 for PostgreSQL; an in-memory SQLite database
     /// always uses one connection, since each connection would see its own database).
     pub max_connections: Option<u32>,
+    /// How long a use of the database waits for a connection before failing with
+    /// [`StoreError::Unavailable`] (default [`DEFAULT_ACQUIRE_TIMEOUT`]).
+    pub acquire_timeout: Option<Duration>,
 }
 
 /// Slipway's storage: a connection pool and the backend it talks to. Cheap to clone.
@@ -85,7 +92,7 @@ impl Store {
         options
             .sqlx_logging(false)
             .connect_timeout(Duration::from_secs(10))
-            .acquire_timeout(Duration::from_secs(30));
+            .acquire_timeout(opts.acquire_timeout.unwrap_or(DEFAULT_ACQUIRE_TIMEOUT));
         match backend {
             Backend::Sqlite => {
                 let connections = if in_memory {

@@ -265,6 +265,10 @@ impl From<DbErr> for StoreError {
                 tracing::warn!(error = %err, "database stayed busy");
                 StoreError::Unavailable("database busy, try again".to_owned())
             }
+            Failure::Unreachable if crate::pool::count_if_acquire_timeout(&err) => {
+                tracing::error!(error = %err, "no database connection within the acquire timeout");
+                StoreError::Unavailable("no database connection in time (unreachable or overloaded)".to_owned())
+            }
             Failure::Unreachable => {
                 tracing::error!(error = %err, "database unreachable");
                 StoreError::Unavailable("database unreachable".to_owned())

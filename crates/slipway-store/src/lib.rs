@@ -23,16 +23,18 @@ mod error;
 mod listen;
 mod notice;
 mod page;
+mod pool;
 mod reads;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod webhooks;
 
 pub use commit::{Commit, Committed, Write};
-pub use connect::{Backend, ConnectOptions, Store};
+pub use connect::{Backend, ConnectOptions, DEFAULT_ACQUIRE_TIMEOUT, Store};
 pub use error::{ConflictKind, StoreError};
 pub use notice::Notice;
 pub use page::{Page, PageRequest};
+pub use pool::PoolStats;
 pub use reads::project::SnapshotData;
 pub use reads::release::ReleaseFilter;
 pub use reads::resource::StoredCredential;

@@ -31,6 +31,7 @@ async fn batches_for(n: usize) -> (usize, usize, usize) {
         ConnectOptions {
             migrate: true,
             max_connections: Some(4),
+            ..Default::default()
         },
     )
     .await

@@ -73,6 +73,17 @@ impl fmt::Display for Budget {
     }
 }
 
+/// Reads an optional budget written as [`Budget::parse`] reads it (a TOML string such as
+/// `"1200/1m"`), for settings read with serde.
+///
+/// # Errors
+/// The parse error, which the TOML reader places at the value's line and column.
+pub fn deserialize_opt<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<Budget>, D::Error> {
+    let text: Option<String> = serde::Deserialize::deserialize(deserializer)?;
+    text.map(|t| Budget::parse(&t).map_err(serde::de::Error::custom))
+        .transpose()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

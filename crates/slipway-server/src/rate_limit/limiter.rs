@@ -216,29 +216,15 @@ impl RateLimits {
         })
     }
 
-    /// The refusal counters and tracked-client gauge as Prometheus text (nothing when
-    /// limiting is off).
-    pub fn metrics_text(&self) -> String {
-        let Some(t) = &self.tables else {
-            return String::new();
-        };
-        let mut out = String::from(
-            "# HELP slipway_rate_limited_total Requests refused with 429 RATE_LIMITED, by budget.\n\
-             # TYPE slipway_rate_limited_total counter\n",
-        );
-        for kind in Kind::ALL {
-            out.push_str(&format!(
-                "slipway_rate_limited_total{{budget=\"{}\"}} {}\n",
-                kind.label(),
-                t.refused[kind.index()].load(Ordering::Relaxed)
-            ));
-        }
-        out.push_str(&format!(
-            "# HELP slipway_rate_limit_clients Clients whose budgets are being tracked.\n\
-             # TYPE slipway_rate_limit_clients gauge\nslipway_rate_limit_clients {}\n",
-            self.tracked()
-        ));
-        out
+    /// Requests refused so far, by budget label (`None` when limiting is off), for `/metrics`.
+    pub fn refusals(&self) -> Option<Vec<(&'static str, u64)>> {
+        let t = self.tables.as_ref()?;
+        Some(
+            Kind::ALL
+                .iter()
+                .map(|kind| (kind.label(), t.refused[kind.index()].load(Ordering::Relaxed)))
+                .collect(),
+        )
     }
 }
 
@@ -305,7 +291,7 @@ mod tests {
             assert_eq!(limits.check_failed_auth(ip(1)), Ok(()));
         }
         assert_eq!(limits.tracked(), 0);
-        assert!(limits.metrics_text().is_empty());
+        assert_eq!(limits.refusals(), None);
     }
 
     #[test]
@@ -339,15 +325,9 @@ mod tests {
         assert!(limits.check_address(ip(1)).is_err());
         assert!(limits.check_address(ip(1)).is_err());
         let _ = limits.check_mutation(Subject::Credential(Credential::ApiKey(key)));
-        let text = limits.metrics_text();
-        assert!(
-            text.contains("slipway_rate_limited_total{budget=\"address\"} 2\n"),
-            "{text}"
-        );
-        assert!(
-            text.contains("slipway_rate_limited_total{budget=\"mutation\"} 0\n"),
-            "{text}"
-        );
-        assert!(text.contains("slipway_rate_limit_clients 2\n"), "{text}");
+        let refusals = limits.refusals().unwrap();
+        assert!(refusals.contains(&("address", 2)), "{refusals:?}");
+        assert!(refusals.contains(&("mutation", 0)), "{refusals:?}");
+        assert_eq!(limits.tracked(), 2);
     }
 }

@@ -17,7 +17,7 @@
 //! headers; requests without one share a single budget ([`ClientAddress::Unknown`]).
 //! [`sweeper`] keeps the limiters' memory bounded.
 
-mod budget;
+pub(crate) mod budget;
 mod keys;
 mod limiter;
 pub mod middleware;

@@ -95,7 +95,7 @@ pub enum ServiceError {
     #[error("internal error")]
     Internal(String),
     /// The database cannot be reached right now.
-    #[error("service unavailable")]
+    #[error("the database is unavailable; try again shortly")]
     Unavailable,
 }
 

@@ -51,6 +51,7 @@ impl Harness {
             ConnectOptions {
                 migrate: true,
                 max_connections: Some(8),
+                ..Default::default()
             },
         )
         .await

@@ -297,6 +297,9 @@ both_backends!(
         let secret = secrecy::ExposeSecret::expose_secret(&key.secret).to_owned();
         let gateway = s.authenticate_api_key(&secret, None).await.unwrap();
         s.resolve_environment(&gateway, None, Some("staging")).await.unwrap();
+        let summary = s.snapshot_summary();
+        assert_eq!(summary.projects, 1, "one project's snapshot is held");
+        assert!(summary.max_revision > 0, "{summary:?}");
         let (hits_before, _) = s.resolution_cache_stats();
         s.resolve_environment(&gateway, None, Some("staging")).await.unwrap();
         assert_eq!(

@@ -13,6 +13,7 @@ mod environments;
 mod identity;
 mod legacy_text;
 mod notices;
+mod pool;
 mod releases;
 mod resources;
 mod schema;

@@ -207,6 +207,7 @@ async fn instances_starting_together_migrate_once(db: &TestDb) {
                 let options = slipway_store::ConnectOptions {
                     migrate: true,
                     max_connections: Some(2),
+                    ..Default::default()
                 };
                 slipway_store::Store::connect(&url, options).await
             })

@@ -48,6 +48,7 @@ pub async fn sqlite() -> TestDb {
         ConnectOptions {
             migrate: true,
             max_connections: None,
+            ..Default::default()
         },
     )
     .await
@@ -72,6 +73,7 @@ pub async fn postgres() -> Option<TestDb> {
         ConnectOptions {
             migrate: true,
             max_connections: Some(8),
+            ..Default::default()
         },
     )
     .await

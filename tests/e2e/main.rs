@@ -33,3 +33,4 @@ mod subscriptions;
 mod tour;
 mod watch;
 mod watch_resume;
+mod webhooks;

@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 use slipway_auth::webhook::WebhookSecret;
 use tokio::sync::mpsc;
 
-use crate::helpers::{Db, PATIENCE, fixture, publish_prompt, spawn_app};
+use crate::helpers::{Db, PATIENCE, fixture, publish_prompt, spawn_app, spawn_app_on, spawn_with};
 use crate::process::ServerProcess;
 
 /// One request the receiver got.
@@ -260,4 +260,52 @@ async fn a_delivery_in_flight_when_the_server_is_killed_arrives_after_the_restar
     let again = next(&mut seen).await;
     assert_eq!((again.kind(), again.id), ("webhook.test".to_owned(), event));
     server.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_instances_on_postgres_deliver_each_event_once() {
+    let Some(a) = spawn_app_on(Db::Postgres).await else {
+        eprintln!("SLIPWAY_TEST_DATABASE_URL not set; skipping the PostgreSQL run");
+        return;
+    };
+    let b = spawn_with(a.settings.clone(), None).await;
+    let f = fixture(&a, "twice", "shop").await;
+    let (url, _, mut seen) = receiver(&[]).await;
+    let vars = json!({ "org": f.org, "project": f.project, "url": url, "events": ["release.deployed"] });
+    let created = a.gql(&f.owner, CREATE, vars).await;
+    let endpoint = created["createWebhookEndpoint"]["endpoint"]["id"].clone();
+    const EVENTS: usize = 20;
+    let mut sent = Vec::new();
+    for i in 0..EVENTS {
+        let app = if i % 2 == 0 { &a } else { &b };
+        let data = app
+            .gql(
+                &f.owner,
+                "mutation($org: String!, $project: String!, $id: ID!) { sendTestWebhook(org: $org, project: $project, id: $id) }",
+                json!({ "org": f.org, "project": f.project, "id": endpoint }),
+            )
+            .await;
+        sent.push(data["sendTestWebhook"].as_str().unwrap().to_owned());
+    }
+    let mut got = Vec::new();
+    while got.len() < EVENTS {
+        got.push(next(&mut seen).await.id);
+    }
+    // In commit order, each once; and the log agrees: one attempt each.
+    assert_eq!(got, sent);
+    let data = a
+        .gql(&f.owner, DELIVERIES, json!({ "org": f.org, "project": f.project }))
+        .await;
+    let log = data["project"]["webhookEndpoints"]["nodes"][0]["deliveries"]["nodes"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(log.len(), EVENTS);
+    assert!(
+        log.iter().all(|d| d["status"] == "delivered" && d["attempts"] == 1),
+        "{log:?}"
+    );
+    assert!(seen.try_recv().is_err(), "no event came twice");
+    b.stop().await;
+    a.finish().await;
 }

@@ -34,3 +34,4 @@ mod subscriptions;
 mod tour;
 mod watch;
 mod watch_resume;
+mod webhooks;

@@ -3,8 +3,9 @@
 //! environment that changed), after the commit, with the same [`Event`] it publishes on its
 //! in-process channel. Signals this instance derives or learns from others (a rebuilt snapshot,
 //! a revocation announced by another instance) stay on the in-process channel, so an adapter sees
-//! each commit once across instances. Adapters live at the edge (the server's metrics today;
-//! webhooks and provider calls next) and are registered with [`Service::add_outbound`].
+//! each commit once across instances. Adapters live at the edge (the server's metrics) and are
+//! registered with [`Service::add_outbound`]. Webhook deliveries leave through
+//! [`WebhookTransport`], whose adapter is the gateway's address-checking HTTP client.
 
 use std::sync::{Arc, PoisonError, RwLock};
 

@@ -4,6 +4,7 @@
 mod apply;
 mod build;
 mod transitions;
+mod waiting;
 
 use super::*;
 use crate::policy::PolicySpec;

@@ -30,6 +30,7 @@ pub use connect::{Backend, ConnectOptions, Store};
 pub use error::{ConflictKind, StoreError};
 pub use notice::Notice;
 pub use page::{Page, PageRequest};
+pub use reads::audit::{AuditFilter, AuditSubject};
 pub use reads::project::SnapshotData;
 pub use reads::release::ReleaseFilter;
 pub use reads::resource::StoredCredential;

@@ -6,11 +6,10 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::UserId;
 use crate::access::Role;
 use crate::policy::PolicyViolation;
 
-use super::{ApplyContext, Release, ReleaseOrigin, ReleaseState, origin_violations};
+use super::{ApplyContext, Approval, Release, ReleaseOrigin, ReleaseState, origin_violations};
 
 /// One reason an open release waits.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,8 +44,8 @@ pub enum WaitReason {
 /// Where an open release stands against its target's current policy.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApprovalStatus {
-    /// The users whose approvals count, in the order they approved.
-    pub counting: Vec<UserId>,
+    /// The approvals that count, in the order given.
+    pub counting: Vec<Approval>,
     /// How many counting approvals the policy requires.
     pub required: u32,
     /// The roles whose approvals count.
@@ -61,7 +60,12 @@ pub struct ApprovalStatus {
 /// context's bypass is ignored).
 pub fn approval_status(release: &Release, ctx: &ApplyContext<'_>) -> ApprovalStatus {
     let policy = ctx.policy;
-    let counting = release.counting_approvers(policy, ctx.role_of);
+    let users = release.counting_approvers(policy, ctx.role_of);
+    let counting: Vec<Approval> = users
+        .iter()
+        .filter_map(|u| release.parts().approvals.iter().find(|a| a.user == *u))
+        .cloned()
+        .collect();
     let required = policy.spec().required_approvals;
     let approver_roles = policy.approver_roles();
     let expires_at = policy.expiry_of(release.parts().created_at);

@@ -14,6 +14,7 @@ use super::deployment::Deployment;
 use super::enums::{PolicyRule, ReleaseOrigin, ReleaseState};
 use super::environment::Environment;
 use super::organization::User;
+use super::release_status::ApprovalStatus;
 use super::resource::{Resource, Version};
 use super::{gql_id, load_environment, load_resource, load_user, load_version};
 use crate::context::use_case;
@@ -112,6 +113,14 @@ impl Release {
         self.release.parts().approvals.iter().cloned().map(Approval).collect()
     }
 
+    /// Where it stands against its target's *current* policy and roles: which approvals count,
+    /// how many are required and why it waits.
+    async fn approval_status(&self, ctx: &Context<'_>) -> async_graphql::Result<ApprovalStatus> {
+        let (service, caller) = use_case(ctx)?;
+        let status = service.release_status(caller, self.release.id()).await.gql(ctx)?;
+        Ok(ApprovalStatus(status))
+    }
+
     /// The rejection or cancellation, if any.
     async fn decision(&self) -> Option<Decision> {
         self.release.parts().decision.clone().map(Decision)
@@ -182,7 +191,7 @@ impl Change {
 }
 
 /// An approval as given.
-pub struct Approval(DomainApproval);
+pub struct Approval(pub(crate) DomainApproval);
 
 /// An approval as given.
 #[Object]

@@ -56,7 +56,13 @@ fn approvals_that_count_and_the_missing_number_with_the_roles() {
         r.approve(user(u), &w.policy, &role_of, t(1)).unwrap();
     }
     let status = w.status(&r);
-    assert_eq!(status.counting, vec![user(2)]);
+    assert_eq!(
+        status.counting,
+        vec![Approval {
+            user: user(2),
+            at: t(1)
+        }]
+    );
     assert_eq!(status.required, 2);
     assert_eq!(status.approver_roles, vec![Role::Owner, Role::Admin, Role::Approver]);
     assert_eq!(

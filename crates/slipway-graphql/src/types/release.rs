@@ -45,6 +45,17 @@ impl Release {
         gql_id(self.release.id())
     }
 
+    /// The slug of the organization its project belongs to (with `projectSlug`, how to address
+    /// the project: its other fields, its `releaseUpdated` subscription).
+    async fn organization_slug(&self) -> &str {
+        &self.scope.org
+    }
+
+    /// The slug of its project.
+    async fn project_slug(&self) -> &str {
+        &self.scope.project
+    }
+
     /// Where it is in its life.
     async fn state(&self) -> ReleaseState {
         self.release.state().into()

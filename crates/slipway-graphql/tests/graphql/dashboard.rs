@@ -28,7 +28,7 @@ const STATUS: &str = r#"query($id: ID!) {
 const INBOX: &str = r#"query($after: String) {
   releasesAwaitingMyApproval(first: 1, after: $after) {
     pageInfo { hasNextPage endCursor }
-    nodes { id targetEnvironment { slug } }
+    nodes { id organizationSlug projectSlug targetEnvironment { slug } }
   }
 }"#;
 
@@ -138,7 +138,7 @@ async fn the_inbox_lists_what_waits_for_my_approval_page_by_page() {
     let first = h.ok(&bob, INBOX, json!({})).await["releasesAwaitingMyApproval"].clone();
     assert_eq!(
         first["nodes"],
-        json!([{"id": qa, "targetEnvironment": {"slug": "qa"}}]),
+        json!([{"id": qa, "organizationSlug": "acme", "projectSlug": "chat", "targetEnvironment": {"slug": "qa"}}]),
         "newest first"
     );
     assert_eq!(first["pageInfo"]["hasNextPage"], true);
@@ -162,7 +162,7 @@ async fn the_inbox_lists_what_waits_for_my_approval_page_by_page() {
     let left = h.ok(&bob, INBOX, json!({})).await;
     assert_eq!(
         left["releasesAwaitingMyApproval"]["nodes"],
-        json!([{"id": prod, "targetEnvironment": {"slug": "prod"}}])
+        json!([{"id": prod, "organizationSlug": "acme", "projectSlug": "chat", "targetEnvironment": {"slug": "prod"}}])
     );
 }
 

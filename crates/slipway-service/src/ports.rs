@@ -51,4 +51,11 @@ impl Service {
         self.inner.outbound.each(&event);
         self.events().send(event);
     }
+
+    /// Passes on a change another instance committed (read from its notification) to this
+    /// instance's subscribers, on the in-process channel only: the committing instance has run
+    /// the outbound adapters already.
+    pub fn relay(&self, event: Event) {
+        self.events().send(event);
+    }
 }

@@ -12,6 +12,9 @@ use serde_json::{Value, json};
 use crate::helpers::{Db, Fixture, TestApp, fixture, spawn_app_on};
 use crate::process::ServerProcess;
 
+const CHAIN: &str = "query($org: String!, $project: String!) {
+  auditChain(org: $org, project: $project) { verified verifiedEvents brokenAt problem } }";
+
 const CREATE_PROMPT: &str = "mutation($org: String!, $project: String!, $key: String!) {
   createPrompt(org: $org, project: $project, key: $key) { key } }";
 
@@ -31,6 +34,12 @@ fn delete_newest_event(database_url: &str, project: &str) -> Vec<String> {
              (SELECT MAX(sequence) FROM audit_events WHERE chain_id = {chain})"
         ),
     ]
+}
+
+/// The chain status the dashboard reads for `f`'s project.
+async fn chain(server: &ServerProcess, f: &Fixture) -> Value {
+    let vars = json!({ "org": f.org, "project": f.project });
+    server.gql(&f.owner, CHAIN, vars).await["auditChain"].clone()
 }
 
 /// The event count in `slipway audit verify`'s report of an intact chain.
@@ -60,6 +69,11 @@ async fn truncation_is_reported(db: Db) {
     }
     let events = verified_count(&server.audit_verify("trunc/shop"));
     assert!(events >= 3, "project creation and two prompts: {events}");
+    assert_eq!(
+        chain(&server, &f).await,
+        json!({ "verified": true, "verifiedEvents": events, "brokenAt": null, "problem": null }),
+        "the dashboard's chain status agrees with `audit verify`"
+    );
 
     let statements = delete_newest_event(&server.settings.database_url, "shop");
     let statements: Vec<&str> = statements.iter().map(String::as_str).collect();
@@ -67,6 +81,12 @@ async fn truncation_is_reported(db: Db) {
         .await
         .unwrap();
     assert_eq!(affected.last(), Some(&1), "one event deleted");
+    let broken = chain(&server, &f).await;
+    assert_eq!(
+        (broken["verified"].clone(), broken["brokenAt"].clone()),
+        (json!(false), Value::Null)
+    );
+    assert!(broken["problem"].as_str().unwrap().contains("truncated"), "{broken}");
 
     let output = server.cli(&["audit", "verify", "--project", "trunc/shop"]);
     let stdout = String::from_utf8_lossy(&output.stdout);
@@ -93,6 +113,11 @@ async fn truncation_is_reported(db: Db) {
     assert!(
         stdout.contains(&format!("event #{}", events + 1)) && stdout.contains("missing"),
         "{stdout}"
+    );
+    assert_eq!(
+        chain(&server, &f).await["brokenAt"],
+        json!(events + 1),
+        "the gap is located"
     );
     // Another project's chain is untouched.
     server.fixture("other", "shop2").await;

@@ -22,8 +22,9 @@ async fn scrape(app: &TestApp) -> String {
     response.text().await.unwrap()
 }
 
-/// Scrapes until `line` shows (values read at scrape time or counted in the background).
-async fn scrape_until(app: &TestApp, line: &str) -> String {
+/// Scrapes `app` until `line` shows (values read at scrape time or counted in the background),
+/// within the suite's patience.
+pub async fn scrape_until(app: &TestApp, line: &str) -> String {
     let started = Instant::now();
     loop {
         let text = scrape(app).await;

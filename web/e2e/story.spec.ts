@@ -117,7 +117,8 @@ test("Alice ships a prompt to prod with Bob's approval, live, and rolls staging 
   await expect(waiting).toContainText("acme/support-bot: promotion to prod");
   await snap(bob, info, "07-waiting-for-my-approval");
   await waiting.getByRole("link").click();
-  await expect(bob.getByRole("heading", { name: /Approvals \(0 of 1\)/ })).toBeVisible();
+  await expect(bob.getByRole("heading", { name: "Approvals: 0 of 1 counted" })).toBeVisible();
+  await expect(bob.getByRole("list", { name: "Why it waits" })).toContainText("needs 1 more approval from owner, admin, approver");
   await snap(bob, info, "08-release");
   await bob.getByRole("button", { name: "Approve", exact: true }).click();
   await expect(bob.getByRole("heading", { name: /promotion to Production/ })).toContainText("deployed");

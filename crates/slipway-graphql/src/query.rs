@@ -1,5 +1,6 @@
 //! The query root: the signed-in viewer, organizations, projects, environments, releases,
-//! resolution, environment diffs and the audit log.
+//! resolution, environment diffs, the audit log with its chain status, and the releases
+//! waiting for the caller's approval.
 //!
 //! Projects are addressed by organization slug and project slug (`org:` and `project:`, or
 //! `slug:` for the thing being looked up itself); releases by id.
@@ -15,7 +16,7 @@ use crate::context::use_case;
 use crate::error::{GqlResult, invalid};
 use crate::pagination::{PageArgs, complexity, list_complexity};
 use crate::scope::Scope;
-use crate::types::audit::AuditEvent;
+use crate::types::audit::{AuditChainStatus, AuditEvent, AuditLogFilterInput};
 use crate::types::enums::ResourceKind;
 use crate::types::environment::Environment;
 use crate::types::organization::{Organization, Viewer};
@@ -150,13 +151,47 @@ impl QueryRoot {
         project: String,
         #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
         #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Only the events that match (all by default).")] filter: Option<AuditLogFilterInput>,
     ) -> async_graphql::Result<Connection<String, AuditEvent>> {
         let (service, caller) = use_case(ctx)?;
         let args = PageArgs::parse(first, after).gql(ctx)?;
+        let filter = filter.unwrap_or_default().into();
         let page = service
-            .audit_log(caller, &org, &project, args.page_request())
+            .audit_log(caller, &org, &project, filter, args.page_request())
             .await
             .gql(ctx)?;
         Ok(args.connection(page.items, page.next_cursor, AuditEvent))
+    }
+
+    /// Whether a project's audit hash chain verifies: every event, and its end against the
+    /// stored chain head (what `slipway audit verify` checks).
+    async fn audit_chain(
+        &self,
+        ctx: &Context<'_>,
+        org: String,
+        project: String,
+    ) -> async_graphql::Result<AuditChainStatus> {
+        let (service, caller) = use_case(ctx)?;
+        let status = service.audit_chain_status(caller, &org, &project).await.gql(ctx)?;
+        Ok(AuditChainStatus(status))
+    }
+
+    /// The pending releases, across every project of the signed-in user, whose quorum the
+    /// user's approval would count toward (not yet approved by them, not their own where
+    /// self-approval is prevented), newest first.
+    #[graphql(complexity = "complexity(first, child_complexity)")]
+    async fn releases_awaiting_my_approval(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Return the items after this cursor.")] after: Option<String>,
+    ) -> async_graphql::Result<Connection<String, Release>> {
+        let (service, caller) = use_case(ctx)?;
+        let args = PageArgs::parse(first, after).gql(ctx)?;
+        let waiting = service.releases_awaiting_my_approval(caller).await.gql(ctx)?;
+        args.slice(waiting, |w| {
+            Release::new(w.release, Scope::of(w.organization.slug.as_str(), &w.project))
+        })
+        .gql(ctx)
     }
 }

@@ -1,14 +1,16 @@
 //! Keeping this instance in step with commits of another: on PostgreSQL every commit that
 //! changes what a project serves, revokes an API key or removes a member is announced with
 //! `NOTIFY`. A serving change rebuilds the local snapshot (which in turn wakes watch streams and
-//! subscriptions); a revocation evicts the key and ends the caller's open streams at once. The
-//! background tick's revision and key checks remain the safety net for missed notifications.
-//! The follower's state, the notifications and their lag are recorded in the [`Metrics`].
+//! subscriptions); a revocation evicts the key and ends the caller's open streams at once; a
+//! release or environment change of another instance is relayed to this instance's GraphQL
+//! subscriptions (`releaseUpdated`, `environmentChanged`). The background tick's revision and
+//! key checks remain the safety net for missed serving notifications. The follower's state, the
+//! notifications and their lag are recorded in the [`Metrics`].
 
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
-use slipway_service::{Revoked, Service};
+use slipway_service::{Event, Revoked, Service};
 use slipway_store::{Backend, Notice};
 use tokio::task::JoinHandle;
 
@@ -37,6 +39,26 @@ async fn follow(service: &Service, metrics: &Metrics, notice: Notice) {
         }
         Notice::KeyRevoked { project, key } => service.announce_revocation(project, Revoked::ApiKey(key)),
         Notice::MemberRemoved { project, user } => service.announce_revocation(project, Revoked::Member(user)),
+        Notice::Release {
+            project,
+            release,
+            state,
+            ..
+        } => service.relay(Event::ReleaseUpdated {
+            project_id: project,
+            release_id: release,
+            state,
+        }),
+        Notice::Environment {
+            project,
+            environment,
+            deployment,
+            ..
+        } => service.relay(Event::EnvironmentChanged {
+            project_id: project,
+            environment_id: environment,
+            deployment_id: deployment,
+        }),
     }
 }
 

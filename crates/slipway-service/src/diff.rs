@@ -11,6 +11,19 @@ use crate::Missing;
 use crate::{Ctx, Service, ServiceError, ServiceResult};
 use tracing::instrument;
 
+/// Two versions of one resource to compare, by number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VersionPair {
+    /// The resource's kind.
+    pub kind: ResourceKind,
+    /// The resource's key.
+    pub key: String,
+    /// The version compared from.
+    pub from: u32,
+    /// The version compared to.
+    pub to: u32,
+}
+
 /// How one resource differs between two environments.
 #[derive(Debug, Clone)]
 pub struct EnvironmentDiffEntry {
@@ -81,22 +94,25 @@ impl Service {
         Ok(out)
     }
 
-    /// The differences between two versions of a resource.
+    /// The differences between two versions of a resource, leaf by leaf (empty when their
+    /// content is the same).
     ///
     /// # Errors
     /// Unknown resource or version; not-found without `project:view`.
-    #[allow(clippy::too_many_arguments)]
     #[instrument(skip_all)]
     pub async fn diff_versions(
         &self,
         ctx: &Ctx,
         org: &str,
         project: &str,
-        kind: ResourceKind,
-        key: &str,
-        from: u32,
-        to: u32,
+        pair: &VersionPair,
     ) -> ServiceResult<Vec<JsonChange>> {
+        let VersionPair {
+            kind,
+            ref key,
+            from,
+            to,
+        } = *pair;
         let (project, _) = self
             .authorize_project(ctx, org, project, Permission::ProjectView)
             .await?;

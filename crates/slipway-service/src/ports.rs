@@ -52,6 +52,22 @@ impl Service {
         self.inner.outbound.each(&event);
         self.events().send(event);
     }
+
+    /// Passes on a change another instance committed (read from its notification) to this
+    /// instance's subscribers, on the in-process channel only: the committing instance has run
+    /// the outbound adapters already.
+    pub fn relay(&self, event: Event) {
+        // Another instance's release or environment change: this instance's background tick
+        // looks at the project's open releases too (so they are looked after should that
+        // instance stop).
+        match &event {
+            Event::ReleaseUpdated { project_id, .. } | Event::EnvironmentChanged { project_id, .. } => {
+                self.inner.recheck.changed(*project_id);
+            }
+            _ => {}
+        }
+        self.events().send(event);
+    }
 }
 
 /// One webhook delivery to send: the body exactly as signed, with its Standard Webhooks headers.

@@ -54,6 +54,8 @@ pub struct ConnectOptions {
 pub struct Store {
     pub(crate) db: DatabaseConnection,
     pub(crate) backend: Backend,
+    /// This process's name in the release and environment notices its commits send.
+    pub(crate) instance: uuid::Uuid,
 }
 
 impl fmt::Debug for Store {
@@ -77,6 +79,12 @@ fn backend_of(url: &str) -> Result<Backend, StoreError> {
 }
 
 impl Store {
+    /// The id this store's commits sign their release and environment notices with (see
+    /// [`Notice`](crate::Notice)); a clone shares it, another connection gets its own.
+    pub const fn instance(&self) -> uuid::Uuid {
+        self.instance
+    }
+
     /// Connects to `url` (`sqlite://path/to/file.db`, `sqlite::memory:`, or
     /// `postgres://user:password@host:port/database`), and runs the migrations when
     /// `opts.migrate` is set. A missing SQLite file is created.
@@ -116,7 +124,11 @@ impl Store {
             tracing::error!(error = %e, ?backend, "cannot connect to the database");
             StoreError::Unavailable("database unreachable".to_owned())
         })?;
-        let store = Store { db, backend };
+        let store = Store {
+            db,
+            backend,
+            instance: uuid::Uuid::new_v4(),
+        };
         if opts.migrate {
             store.migrate().await?;
         }

@@ -35,6 +35,7 @@ pub use error::{ConflictKind, StoreError};
 pub use notice::Notice;
 pub use page::{Page, PageRequest};
 pub use pool::PoolStats;
+pub use reads::audit::{AuditFilter, AuditSubject};
 pub use reads::project::SnapshotData;
 pub use reads::release::ReleaseFilter;
 pub use reads::resource::StoredCredential;

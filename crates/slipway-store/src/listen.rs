@@ -15,7 +15,8 @@ use crate::notice::Notice;
 
 impl Store {
     /// A stream of the [`Notice`]s (serving revisions, revoked keys, removed members) announced by
-    /// commits of any instance sharing this PostgreSQL database. The listener reconnects by itself after a connection loss;
+    /// commits of any instance sharing this PostgreSQL database, and the release and environment
+    /// changes of the other instances' commits (never this store's own). The listener reconnects by itself after a connection loss;
     /// notifications sent meanwhile are lost, so callers should also compare
     /// [`Store::serving_revision`] periodically. On SQLite the stream never yields.
     ///
@@ -34,16 +35,18 @@ impl Store {
             .await
             .map_err(unavailable)?;
         listener.listen(SERVING_CHANNEL).await.map_err(unavailable)?;
+        let instance = self.instance;
         Ok(listener
             .into_stream()
-            .filter_map(|item| async move {
+            .filter_map(move |item| async move {
                 match item {
                     Ok(notification) => {
                         let parsed = Notice::parse(notification.payload());
                         if parsed.is_none() {
                             tracing::warn!("ignoring a malformed notification");
                         }
-                        parsed
+                        // This instance announced its own release and environment changes.
+                        parsed.filter(|n| n.origin() != Some(instance))
                     }
                     Err(e) => {
                         tracing::warn!(error = %e, "serving notifications interrupted");

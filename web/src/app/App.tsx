@@ -54,7 +54,7 @@ export function App() {
         <Routes>
           <Route path="/" element={<OrganizationsPage />} />
           <Route path="/signin" element={<OrganizationsPage />} />
-          <Route path="/releases" element={<AwaitingMe session={session} />} />
+          <Route path="/releases" element={<AwaitingMe />} />
           <Route path="/releases/:id" element={<ReleasePage session={session} />} />
           <Route path="/orgs/:org/projects/:project/*" element={<ProjectRoutes session={session} />} />
           <Route path="*" element={<p>There is no such page. <a href="/">Organizations</a></p>} />

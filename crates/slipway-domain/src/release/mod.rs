@@ -16,10 +16,12 @@ mod apply;
 mod build;
 mod due;
 mod flow;
+mod waiting;
 
 pub use apply::{ApplyContext, ApplyDecision, BypassRequest, decide_apply, origin_violations};
 pub use build::{direct_changes, promotion, promotion_changes, publish_change, rollback_changes};
 pub use flow::{FlowContext, FlowWrite, NextDeployment, Step, Trigger, advance, may_deploy};
+pub use waiting::{ApprovalStatus, WaitReason, approval_status};
 
 use std::collections::BTreeSet;
 use std::fmt;

@@ -5,6 +5,7 @@ mod apply;
 mod build;
 mod due;
 mod transitions;
+mod waiting;
 
 use super::*;
 use crate::policy::PolicySpec;

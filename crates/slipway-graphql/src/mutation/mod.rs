@@ -7,7 +7,7 @@
 mod access;
 mod environments;
 mod organizations;
-mod releases;
+pub(crate) mod releases;
 mod resources;
 mod webhooks;
 

@@ -1,9 +1,13 @@
-//! Audit events: the append-only, hash-chained record of every mutation.
+//! Audit events: the append-only, hash-chained record of every mutation, the filter a listing
+//! takes and the chain's verification status.
 
-use async_graphql::{Context, ID, Object};
+use async_graphql::{Context, ID, InputObject, Object};
 use chrono::{DateTime, Utc};
 use serde_json::Value;
-use slipway_domain::audit::{Actor, AuditEvent as DomainEvent};
+use slipway_domain::audit::{Actor, AuditEvent as DomainEvent, ChainBreak};
+use slipway_service::audit::AuditLogFilter;
+
+use crate::mutation::releases::ResourceRefInput;
 
 use super::organization::User;
 use super::{gql_id, load_user};
@@ -88,5 +92,64 @@ impl AuditEvent {
     /// The previous event's hash, which this one's covers.
     async fn prev_hash(&self) -> &str {
         &self.0.prev_hash
+    }
+}
+
+/// Which audit events to list; every field given must match.
+#[derive(InputObject, Debug, Default)]
+pub struct AuditLogFilterInput {
+    /// Only this action (`release.approve`).
+    pub action: Option<String>,
+    /// Only actions of this kind: `release` matches `release.approve`, `release.apply`, ….
+    pub action_kind: Option<String>,
+    /// Only this actor, as `AuditEvent.actor` writes it (`user:<id>`, `api_key:<id>`, `system`).
+    pub actor: Option<String>,
+    /// Only events about this environment (slug): its own changes and its releases.
+    pub environment: Option<String>,
+    /// Only events about this resource: its creation, its versions and the releases that move
+    /// it (not together with `environment`).
+    pub resource: Option<ResourceRefInput>,
+}
+
+impl From<AuditLogFilterInput> for AuditLogFilter {
+    fn from(input: AuditLogFilterInput) -> Self {
+        Self {
+            action: input.action,
+            action_kind: input.action_kind,
+            actor: input.actor,
+            environment: input.environment,
+            resource: input.resource.map(|r| (r.kind.into(), r.key)),
+        }
+    }
+}
+
+/// The verification of a project's audit hash chain.
+pub struct AuditChainStatus(pub(crate) Result<u64, ChainBreak>);
+
+/// The verification of a project's audit hash chain.
+#[Object]
+impl AuditChainStatus {
+    /// Whether every event verifies and the chain ends where its head says.
+    async fn verified(&self) -> bool {
+        self.0.is_ok()
+    }
+
+    /// How many events verified (when the chain is intact).
+    async fn verified_events(&self) -> Option<u64> {
+        self.0.as_ref().ok().copied()
+    }
+
+    /// The sequence number of the first event that does not verify (an edited or missing
+    /// event), when one does not.
+    async fn broken_at(&self) -> Option<u64> {
+        match &self.0 {
+            Err(ChainBreak::Event { sequence, .. }) => Some(*sequence),
+            _ => None,
+        }
+    }
+
+    /// What is wrong, in words, when the chain does not verify.
+    async fn problem(&self) -> Option<String> {
+        self.0.as_ref().err().map(ToString::to_string)
     }
 }

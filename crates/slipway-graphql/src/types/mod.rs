@@ -11,6 +11,7 @@ pub mod organization;
 pub mod policy;
 pub mod project;
 pub mod release;
+pub mod release_status;
 pub mod resolution;
 pub mod resource;
 pub mod webhook;

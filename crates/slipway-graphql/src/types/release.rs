@@ -14,6 +14,7 @@ use super::deployment::Deployment;
 use super::enums::{PolicyRule, ReleaseOrigin, ReleaseState};
 use super::environment::Environment;
 use super::organization::User;
+use super::release_status::ApprovalStatus;
 use super::resource::{Resource, Version};
 use super::{gql_id, load_environment, load_resource, load_user, load_version};
 use crate::context::use_case;
@@ -42,6 +43,17 @@ impl Release {
     /// The release's id.
     async fn id(&self) -> ID {
         gql_id(self.release.id())
+    }
+
+    /// The slug of the organization its project belongs to (with `projectSlug`, how to address
+    /// the project: its other fields, its `releaseUpdated` subscription).
+    async fn organization_slug(&self) -> &str {
+        &self.scope.org
+    }
+
+    /// The slug of its project.
+    async fn project_slug(&self) -> &str {
+        &self.scope.project
     }
 
     /// Where it is in its life.
@@ -110,6 +122,14 @@ impl Release {
     #[graphql(complexity = "list_complexity(child_complexity)")]
     async fn approvals(&self) -> Vec<Approval> {
         self.release.parts().approvals.iter().cloned().map(Approval).collect()
+    }
+
+    /// Where it stands against its target's *current* policy and roles: which approvals count,
+    /// how many are required and why it waits.
+    async fn approval_status(&self, ctx: &Context<'_>) -> async_graphql::Result<ApprovalStatus> {
+        let (service, caller) = use_case(ctx)?;
+        let status = service.release_status(caller, self.release.id()).await.gql(ctx)?;
+        Ok(ApprovalStatus(status))
     }
 
     /// The rejection or cancellation, if any.
@@ -182,7 +202,7 @@ impl Change {
 }
 
 /// An approval as given.
-pub struct Approval(DomainApproval);
+pub struct Approval(pub(crate) DomainApproval);
 
 /// An approval as given.
 #[Object]

@@ -3,10 +3,11 @@
 use std::sync::Arc;
 
 use async_graphql::connection::Connection;
-use async_graphql::{Context, ID, Object};
+use async_graphql::{Context, Enum, ID, Object};
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 use slipway_domain::{Resource as DomainResource, ResourceKind as DomainKind, Version as DomainVersion};
+use slipway_service::diff::VersionPair;
 use slipway_service::{Ctx, Missing, Service, ServiceError, ServiceResult};
 
 use super::enums::ResourceKind;
@@ -104,6 +105,24 @@ impl Resource {
         Ok(args.connection(page.items, page.next_cursor, |v| Version(Arc::new(v))))
     }
 
+    /// What changed from version `from` to version `to`, leaf by leaf in the content's JSON
+    /// (empty when their content is the same; either order works).
+    #[graphql(complexity = "list_complexity(child_complexity)")]
+    async fn diff(&self, ctx: &Context<'_>, from: u32, to: u32) -> async_graphql::Result<Vec<JsonChange>> {
+        let (service, caller) = use_case(ctx)?;
+        let pair = VersionPair {
+            kind: self.resource.kind,
+            key: self.resource.key.as_str().to_owned(),
+            from,
+            to,
+        };
+        let changes = service
+            .diff_versions(caller, &self.scope.org, &self.scope.project, &pair)
+            .await
+            .gql(ctx)?;
+        Ok(changes.into_iter().map(JsonChange).collect())
+    }
+
     /// The newest version (null before the first).
     async fn latest_version(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Version>> {
         let (service, caller) = use_case(ctx)?;
@@ -157,6 +176,48 @@ impl Version {
     /// When.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
+    }
+}
+
+/// What happened to a value between two versions.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonChangeKind {
+    /// Only the later version has it.
+    Added,
+    /// Only the earlier version has it.
+    Removed,
+    /// Both have it, with different values.
+    Changed,
+}
+
+/// One difference between two versions' content.
+pub struct JsonChange(slipway_service::diff::JsonChange);
+
+/// One difference between two versions' content.
+#[Object]
+impl JsonChange {
+    /// Where, as a path like `messages[0].content` (empty: the whole document).
+    async fn path(&self) -> &str {
+        &self.0.path
+    }
+
+    /// Whether the value was added, removed or changed.
+    async fn kind(&self) -> JsonChangeKind {
+        match (&self.0.before, &self.0.after) {
+            (None, _) => JsonChangeKind::Added,
+            (_, None) => JsonChangeKind::Removed,
+            _ => JsonChangeKind::Changed,
+        }
+    }
+
+    /// The value before (null: added).
+    async fn before(&self) -> Option<Value> {
+        self.0.before.clone()
+    }
+
+    /// The value after (null: removed).
+    async fn after(&self) -> Option<Value> {
+        self.0.after.clone()
     }
 }
 

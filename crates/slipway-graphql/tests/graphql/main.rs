@@ -5,6 +5,7 @@
 
 mod harness;
 
+mod dashboard;
 mod errors;
 mod flow;
 mod guard;

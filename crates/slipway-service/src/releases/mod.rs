@@ -7,11 +7,13 @@ mod create;
 mod deploy;
 mod pipeline;
 mod queries;
+mod status;
 mod transition;
 
 pub use create::{DirectChange, DirectDeploy, Promotion, ResourceRef, Rollback};
 pub(crate) use create::{ReleaseRequest, publish_origin as create_origin_publish};
 pub use queries::ReleaseFilterInput;
+pub use status::AwaitingApproval;
 pub use transition::Action;
 
 /// How many times a use case re-reads and retries when a concurrent commit got there first.

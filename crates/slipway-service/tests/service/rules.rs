@@ -258,6 +258,7 @@ both_backends!(credentials_are_never_audited_in_clear, async |h: &Harness| {
             &alice,
             "acme",
             "chat",
+            slipway_service::audit::AuditLogFilter::default(),
             PageRequest {
                 first: 100,
                 after: None,

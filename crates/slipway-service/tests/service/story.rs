@@ -347,6 +347,7 @@ both_backends!(
                 &alice,
                 "acme",
                 "chat",
+                slipway_service::audit::AuditLogFilter::default(),
                 PageRequest {
                     first: 100,
                     after: None,
@@ -512,7 +513,13 @@ both_backends!(
             ("incident 42", &[PolicyRule::RequiredApprovals][..])
         );
         let events = s
-            .audit_log(&alice, "acme", "chat", PageRequest { first: 1, after: None })
+            .audit_log(
+                &alice,
+                "acme",
+                "chat",
+                slipway_service::audit::AuditLogFilter::default(),
+                PageRequest { first: 1, after: None },
+            )
             .await
             .unwrap();
         assert!(

@@ -19,6 +19,7 @@ use slipway_store::PageRequest;
 use crate::both_backends;
 use crate::harness::Harness;
 use crate::story::{prompt, setup};
+use slipway_service::audit::AuditLogFilter;
 use slipway_service::resources::VersionInput;
 
 /// What a receiver got: id, timestamp, signature header, body.
@@ -181,7 +182,13 @@ both_backends!(
             .unwrap();
         assert_eq!(s.deliver_webhooks(&transport, &jitter, 10).await.unwrap().attempted, 0);
         let audit = s
-            .audit_log(&alice, "acme", "chat", PageRequest::default())
+            .audit_log(
+                &alice,
+                "acme",
+                "chat",
+                AuditLogFilter::default(),
+                PageRequest::default(),
+            )
             .await
             .unwrap();
         assert!(audit.items.iter().any(|e| e.entry.action == "webhook.rotate_secret"));

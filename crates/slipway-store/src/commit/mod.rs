@@ -317,6 +317,7 @@ impl Store {
                 serving.extend(environments::projects_of(tx, write).await?);
             }
             revocations.extend(notify::revocations(tx, self.backend, write).await?);
+            revocations.extend(notify::changes(self.backend, self.instance, write));
             self.apply(tx, write).await?;
         }
         for notice in revocations {

@@ -1,5 +1,7 @@
 //! Queuing the [`Notice`]s of a commit: on PostgreSQL `pg_notify` inside the transaction, so the
 //! other instances hear of it when (and only if) it commits; SQLite has no other instances.
+//! Revocations are looked up before their write; release and environment changes are read
+//! from the write itself.
 
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect, Statement};
 use slipway_domain::ProjectId;
@@ -26,6 +28,38 @@ pub(super) async fn queue(tx: &DatabaseTransaction, backend: Backend, notice: No
     ))
     .await?;
     Ok(())
+}
+
+/// The release and environment notices of `write`, signed by `instance`: a release stored
+/// (created or moved to another state), an environment saved or created, a deployment
+/// recorded. Empty for every other write and on SQLite.
+pub(super) fn changes(backend: Backend, instance: uuid::Uuid, write: &Write) -> Vec<Notice> {
+    if backend != Backend::Postgres {
+        return Vec::new();
+    }
+    let environment = |env: &slipway_domain::environment::Environment| Notice::Environment {
+        origin: instance,
+        project: env.project_id,
+        environment: env.id,
+        deployment: None,
+    };
+    match write {
+        Write::InsertRelease(release) | Write::UpdateRelease { release, .. } => vec![Notice::Release {
+            origin: instance,
+            project: release.parts().project_id,
+            release: release.id(),
+            state: release.state(),
+        }],
+        Write::InsertDeployment(d) => vec![Notice::Environment {
+            origin: instance,
+            project: d.project_id,
+            environment: d.environment_id,
+            deployment: Some(d.id),
+        }],
+        Write::SaveEnvironments(envs) => envs.iter().map(environment).collect(),
+        Write::InsertEnvironment(env) => vec![environment(env)],
+        _ => Vec::new(),
+    }
 }
 
 /// The revocation notices of `write` (a revoked key, a removed membership), looked up before it

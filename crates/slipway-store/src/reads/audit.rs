@@ -1,6 +1,7 @@
 //! Reads of the audit log (with its chain heads) and of API keys.
 
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Statement};
+use sea_orm::sea_query::LikeExpr;
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Statement};
 use slipway_domain::ProjectId;
 use slipway_domain::api_key::ApiKey;
 use slipway_domain::audit::{AuditEvent, ChainHead};
@@ -14,15 +15,93 @@ use crate::entities::{api_key, audit_event};
 use crate::error::StoreError;
 use crate::page::{Page, PageRequest, number, paginate};
 
+/// Which audit events to list; every field set must match (none set: all events).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditFilter {
+    /// Only this action (`release.approve`).
+    pub action: Option<String>,
+    /// Only actions of this kind: the part before the first dot (`release` matches
+    /// `release.approve`, `release.apply`, …).
+    pub action_kind: Option<String>,
+    /// Only this actor's events, by label (`user:<id>`, `api_key:<id>`, `system`).
+    pub actor: Option<String>,
+    /// Only events about one thing.
+    pub subject: Option<AuditSubject>,
+}
+
+/// One thing events are about: those that target it, and those whose before/after summary
+/// names its id under `summary_field` (a release's `environment_id`, a change's `resource_id`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditSubject {
+    /// The target kind of events that target it (`environment`, `prompt`, …).
+    pub target_kind: String,
+    /// Their target id (an environment's slug, a resource's key).
+    pub target_id: String,
+    /// The summary field that names it elsewhere.
+    pub summary_field: &'static str,
+    /// Its id as summaries write it.
+    pub summary_id: Uuid,
+}
+
+/// `text` with the characters `LIKE` treats specially escaped by `\`.
+fn like_literal(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+impl AuditFilter {
+    fn condition(&self) -> Condition {
+        let mut all = Condition::all();
+        if let Some(action) = &self.action {
+            all = all.add(audit_event::Column::Action.eq(action.as_str()));
+        }
+        if let Some(kind) = &self.action_kind {
+            let pattern = format!("{}.%", like_literal(kind));
+            all = all.add(audit_event::Column::Action.like(LikeExpr::new(pattern).escape('\\')));
+        }
+        if let Some(actor) = &self.actor {
+            all = all.add(audit_event::Column::Actor.eq(actor.as_str()));
+        }
+        if let Some(subject) = &self.subject {
+            // A field name of our own and a UUID hold no LIKE wildcards.
+            let named = format!("%\"{}\":\"{}\"%", subject.summary_field, subject.summary_id);
+            all = all.add(
+                Condition::any()
+                    .add(
+                        Condition::all()
+                            .add(audit_event::Column::TargetKind.eq(subject.target_kind.as_str()))
+                            .add(audit_event::Column::TargetId.eq(subject.target_id.as_str())),
+                    )
+                    .add(audit_event::Column::Before.like(named.as_str()))
+                    .add(audit_event::Column::After.like(named.as_str())),
+            );
+        }
+        all
+    }
+}
+
 impl Store {
-    /// A page of a chain's audit events, newest first.
+    /// A page of a chain's audit events that match `filter`, newest first.
     ///
     /// # Errors
     /// [`StoreError::InvalidCursor`]; database failures; [`StoreError::Corrupt`] for a row that
     /// fails parsing.
     #[instrument(skip(self), level = "debug")]
-    pub async fn audit_events(&self, chain: Uuid, page: PageRequest) -> Result<Page<AuditEvent>, StoreError> {
-        let mut query = audit_event::Entity::find().filter(audit_event::Column::ChainId.eq(chain));
+    pub async fn audit_events(
+        &self,
+        chain: Uuid,
+        filter: &AuditFilter,
+        page: PageRequest,
+    ) -> Result<Page<AuditEvent>, StoreError> {
+        let mut query = audit_event::Entity::find()
+            .filter(audit_event::Column::ChainId.eq(chain))
+            .filter(filter.condition());
         if let Some(after) = page.cursor("audit", 1)? {
             query = query.filter(audit_event::Column::Sequence.lt(number(&after[0])?));
         }

@@ -1,65 +1,64 @@
-// "Waiting for my approval": pending releases, across every project the person may approve in,
-// that someone else wrote and that the person has not approved yet. The projects are listed
-// first; each project's pending releases are then read on their own (one nested query over
-// every project would exceed the API's complexity budget).
+// "Waiting for my approval": the pending releases, across every project of the signed-in
+// person, whose quorum their approval would count toward — as the server decides it
+// (`releasesAwaitingMyApproval`: a counting role, not yet approved, not their own where
+// self-approval is prevented). A page at a time, with "More".
 import { Link } from "react-router";
 import { useQuery } from "urql";
 import { graphql } from "../../gql";
-import type { Session } from "../../lib/session";
-import { can } from "../../lib/permissions";
 import { ErrorNotice, Loading } from "../../ui/Status";
+import { MoreButton, usePageCursors } from "../../ui/More";
 
-const ApproverProjects = graphql(`
-  query ApproverProjects {
-    viewer { organizations(first: 20) { nodes { slug projects(first: 50) { nodes { id slug name viewerRole } } } } }
-  }
-`);
-
-const PendingReleases = graphql(`
-  query PendingReleases($org: String!, $project: String!) {
-    project(org: $org, slug: $project) {
-      id
-      releases(states: [PENDING], first: 50) {
-        nodes { id origin createdAt author { subject name } targetEnvironment { slug } approvals { user { subject } } changes { resource { key } toVersion { number } } }
+const AwaitingMyApproval = graphql(`
+  query AwaitingMyApproval($after: String) {
+    releasesAwaitingMyApproval(first: 20, after: $after) {
+      pageInfo { hasNextPage endCursor }
+      nodes {
+        id origin createdAt organizationSlug projectSlug
+        author { subject name }
+        targetEnvironment { slug }
+        approvalStatus { counted required }
+        changes { resource { key } toVersion { number } }
       }
     }
   }
 `);
 
-function ProjectPending({ org, project, name, session }: { org: string; project: string; name: string; session: Session }) {
-  const [{ data, error }] = useQuery({ query: PendingReleases, variables: { org, project }, requestPolicy: "cache-and-network" });
-  if (error) return <li><ErrorNotice error={error} /></li>;
-  const waiting = (data?.project.releases.nodes ?? []).filter(
-    (r) => r.author?.subject !== session.subject && !r.approvals.some((a) => a.user?.subject === session.subject),
-  );
+function InboxPage({ after, last, onMore }: { after: string | null; last: boolean; onMore: (cursor: string | null | undefined) => void }) {
+  const [{ data, fetching, error }] = useQuery({ query: AwaitingMyApproval, variables: { after }, requestPolicy: "cache-and-network" });
+  if (fetching && !data) return <li><Loading what="releases waiting for you" /></li>;
+  if (!data) return <li><ErrorNotice error={error} /></li>;
+  const page = data.releasesAwaitingMyApproval;
+  if (after === null && page.nodes.length === 0) return <li>Nothing waits for your approval.</li>;
   return (
     <>
-      {waiting.map((release) => (
-        <li key={release.id}>
-          <Link to={`/orgs/${org}/projects/${project}/releases/${release.id}`}>
-            {org}/{project}: {release.origin.toLowerCase()} to {release.targetEnvironment?.slug} ({release.changes.map((c) => `${c.resource?.key} → v${c.toVersion?.number ?? "none"}`).join(", ")})
+      {page.nodes.map((r) => (
+        <li key={r.id}>
+          <Link to={`/orgs/${r.organizationSlug}/projects/${r.projectSlug}/releases/${r.id}`}>
+            {r.organizationSlug}/{r.projectSlug}: {r.origin.toLowerCase()} to {r.targetEnvironment?.slug} (
+            {r.changes.map((c) => `${c.resource?.key} → v${c.toVersion?.number ?? "none"}`).join(", ")})
           </Link>{" "}
-          <span className="muted">in {name}, by {release.author?.name ?? release.author?.subject}</span>
+          <span className="muted">
+            by {r.author?.name ?? r.author?.subject} · {r.approvalStatus.counted} of {r.approvalStatus.required} approvals
+          </span>
         </li>
       ))}
+      {last && page.pageInfo.hasNextPage ? (
+        <li>
+          <MoreButton hasNextPage what="releases" onMore={() => onMore(page.pageInfo.endCursor)} />
+        </li>
+      ) : null}
     </>
   );
 }
 
-export function AwaitingMe({ session }: { session: Session }) {
-  const [{ data, fetching, error }] = useQuery({ query: ApproverProjects, requestPolicy: "cache-and-network" });
-  if (fetching && !data) return <Loading what="your projects" />;
-  if (!data) return <ErrorNotice error={error} />;
-  const projects = data.viewer.organizations.nodes.flatMap((org) =>
-    org.projects.nodes.filter((p) => can(p.viewerRole, "release:approve")).map((p) => ({ org: org.slug, ...p })),
-  );
+export function AwaitingMe() {
+  const { cursors, more } = usePageCursors();
   return (
     <section aria-labelledby="awaiting-title">
       <h1 id="awaiting-title">Waiting for my approval</h1>
-      {projects.length === 0 ? <p>You may approve releases in no project.</p> : null}
       <ul aria-label="Releases waiting for my approval">
-        {projects.map((p) => (
-          <ProjectPending key={p.id} org={p.org} project={p.slug} name={p.name} session={session} />
+        {cursors.map((after, i) => (
+          <InboxPage key={after ?? "first"} after={after} last={i === cursors.length - 1} onMore={more} />
         ))}
       </ul>
     </section>

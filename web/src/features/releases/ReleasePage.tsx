@@ -1,6 +1,8 @@
-// One release: its changes, state, policy revision, approvals and how many count, why it waits,
-// and approve / reject with a reason / cancel / apply (with the owner's bypass and its reason).
-// Opened from a project's pages, it follows `releaseUpdated` and re-reads on every change.
+// One release: its changes, state, policy revision, approvals and which of them count (as the
+// server counts them against the current policy and roles), why it waits, and approve / reject
+// with a reason / cancel / apply (with the owner's bypass and its reason). Opened from a
+// project's pages or from /releases/:id, it follows its project's `releaseUpdated` and re-reads
+// on every change.
 
 import { useParams } from "react-router";
 import { useEffect, useState } from "react";
@@ -13,9 +15,14 @@ import { ErrorNotice, Loading } from "../../ui/Status";
 const ReleaseQuery = graphql(`
   query Release($id: ID!) {
     release(id: $id) {
-      id state origin message policyRevision createdAt updatedAt
+      id state origin message policyRevision createdAt updatedAt organizationSlug projectSlug
       author { subject name }
       targetEnvironment { slug name policy { revision requiredApprovals autoApply preventSelfApproval approverRoles } }
+      approvalStatus {
+        counted required approverRoles expiresAt
+        counting { user { subject } }
+        waitingFor { kind message until }
+      }
       source { slug }
       changes { resource { id kind key } fromVersion { number } toVersion { number } }
       approvals { user { subject name } at }
@@ -35,16 +42,12 @@ const Reject = graphql(`mutation RejectRelease($id: ID!, $reason: String!) { rej
 const Cancel = graphql(`mutation CancelRelease($id: ID!, $reason: String!) { cancelRelease(id: $id, reason: $reason) { id state } }`);
 const Apply = graphql(`mutation ApplyRelease($id: ID!, $bypassReason: String) { applyRelease(id: $id, bypassReason: $bypassReason) { id state } }`);
 
-/** Approvals that count toward the quorum, as far as the page can tell: not the author's own
- * when the policy prevents self-approval. */
-export function countingApprovals(approvals: { user?: { subject: string } | null }[], author: string | null, preventSelf: boolean): number {
-  const subjects = new Set(approvals.map((a) => a.user?.subject).filter((s): s is string => !!s && !(preventSelf && s === author)));
-  return subjects.size;
-}
-
 export function ReleasePage({ session }: { session: Session }) {
-  const { id = "", org = "", project = "" } = useParams();
+  const { id = "" } = useParams();
   const [{ data, fetching, error }, refetch] = useQuery({ query: ReleaseQuery, variables: { id } });
+  // The project comes from the release itself, so the page is live wherever it was opened.
+  const org = data?.release.organizationSlug ?? "";
+  const project = data?.release.projectSlug ?? "";
   const [watched] = useSubscription(
     { query: ReleaseWatch, variables: { org, project }, pause: org === "" || project === "" },
     (seen: number | undefined, event) => ((seen ?? 0) + (event.releaseUpdated.id === id ? 1 : 0)),
@@ -66,18 +69,9 @@ export function ReleasePage({ session }: { session: Session }) {
   if (fetching && !data) return <Loading what="the release" />;
   if (!data) return <ErrorNotice error={error} />;
   const r = data.release;
-  const policy = r.targetEnvironment?.policy;
-  const counting = countingApprovals(r.approvals, r.author?.subject ?? null, policy?.preventSelfApproval ?? true);
-  const needed = policy?.requiredApprovals ?? 0;
+  const status = r.approvalStatus;
+  const counts = new Set(status.counting.map((a) => a.user?.subject));
   const open = r.state === "PENDING" || r.state === "APPROVED";
-  const waiting =
-    r.state === "PENDING"
-      ? `Waits for approvals: ${counting} of ${needed} counted.`
-      : r.state === "APPROVED" && policy && !policy.autoApply
-        ? "Approved; this environment's policy does not apply automatically, so someone must apply it."
-        : r.state === "APPROVED"
-          ? "Approved; waits for a rule to allow it (for example a freeze window)."
-          : null;
   return (
     <article aria-labelledby="release-title">
       <h1 id="release-title">
@@ -88,7 +82,19 @@ export function ReleasePage({ session }: { session: Session }) {
         {r.source ? ` · from ${r.source.slug}` : ""}
       </p>
       {r.message ? <p>{r.message}</p> : null}
-      {waiting ? <p role="status">{waiting}</p> : null}
+      {status.waitingFor.length > 0 ? (
+        <section aria-labelledby="waiting-title">
+          <h2 id="waiting-title">Why it waits</h2>
+          <ul aria-label="Why it waits">
+            {status.waitingFor.map((w) => (
+              <li key={w.kind} data-kind={w.kind}>
+                {w.message}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+      {status.expiresAt && open ? <p className="muted">Expires {new Date(status.expiresAt).toLocaleString()}.</p> : null}
       <h2>Changes</h2>
       <ul>
         {r.changes.map((c, i) => (
@@ -97,14 +103,15 @@ export function ReleasePage({ session }: { session: Session }) {
           </li>
         ))}
       </ul>
-      <h2>
-        Approvals ({counting} of {needed})
+      <h2 id="approvals-title">
+        Approvals: {status.counted} of {status.required} counted
       </h2>
-      <ul>
+      <p className="muted">Approvals from {status.approverRoles.map((role) => role.toLowerCase()).join(", ")} count.</p>
+      <ul aria-labelledby="approvals-title">
         {r.approvals.map((a, i) => (
           <li key={i}>
             {a.user?.name ?? a.user?.subject} · {new Date(a.at).toLocaleString()}
-            {policy?.preventSelfApproval && a.user?.subject === r.author?.subject ? " (the author's own: does not count)" : ""}
+            {counts.has(a.user?.subject) ? " (counts)" : a.user?.subject === r.author?.subject ? " (the author's own: does not count)" : " (does not count)"}
           </li>
         ))}
       </ul>

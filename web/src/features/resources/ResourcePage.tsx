@@ -12,6 +12,8 @@ import { pretty } from "../../lib/diff";
 import type { ResourceKind } from "../../gql/graphql";
 import { ErrorNotice, Loading } from "../../ui/Status";
 import { DiffView } from "./DiffView";
+import { FieldChanges } from "./FieldChanges";
+import { VersionsTable } from "./VersionsTable";
 import { KIND_LABEL, KIND_PATH } from "./ResourcesPage";
 import { CredentialForm } from "./CredentialForm";
 
@@ -69,8 +71,13 @@ export function ResourcePage() {
   const resource = data.project.resource;
   const versions = resource.versions.nodes;
   const newest = versions.reduce<(typeof versions)[number] | null>((best, v) => (!best || v.number > best.number ? v : best), null);
-  const leftVersion = versions.find((v) => v.number === (left ?? (newest ? newest.number - 1 : 0)));
-  const rightVersion = versions.find((v) => v.number === (right ?? newest?.number));
+  // Version numbers run 1…newest; the side-by-side view needs both contents loaded (the newest
+  // 50), the field changes come from the server for any two.
+  const numbers = Array.from({ length: newest?.number ?? 0 }, (_, i) => (newest?.number ?? 0) - i);
+  const leftNumber = left ?? (newest && newest.number > 1 ? newest.number - 1 : null);
+  const rightNumber = right ?? newest?.number ?? null;
+  const leftVersion = versions.find((v) => v.number === leftNumber);
+  const rightVersion = versions.find((v) => v.number === rightNumber);
   const editor = draft ?? (newest ? pretty(newest.content) : "{}");
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -99,38 +106,28 @@ export function ResourcePage() {
       <section aria-labelledby="versions-title">
         <h3 id="versions-title">Versions</h3>
         {versions.length === 0 ? <p>No versions yet.</p> : null}
-        <table>
-          <thead><tr><th scope="col">Version</th><th scope="col">Message</th><th scope="col">Author</th><th scope="col">Created</th><th scope="col">Hash</th></tr></thead>
-          <tbody>
-            {versions.map((v) => (
-              <tr key={v.id}>
-                <td>v{v.number}</td>
-                <td>{v.message}</td>
-                <td>{v.author?.name ?? v.author?.subject ?? "unknown"}</td>
-                <td>{new Date(v.createdAt).toLocaleString()}</td>
-                <td className="code muted">{v.contentHash.slice(0, 12)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <VersionsTable org={org} project={project} kind={kind} resourceKey={key} revision={newest?.number ?? 0} />
       </section>
       {versions.length > 0 ? (
         <section aria-labelledby="compare-title">
           <h3 id="compare-title">Compare</h3>
           <div className="inline">
-            {([["Left", leftVersion, setLeft], ["Right", rightVersion, setRight]] as const).map(([label, chosen, set]) => (
+            {([["Left", leftNumber, setLeft], ["Right", rightNumber, setRight]] as const).map(([label, chosen, set]) => (
               <div className="field" key={label}>
                 <label htmlFor={`compare-${label}`}>{label}</label>
-                <select id={`compare-${label}`} value={chosen?.number ?? ""} onChange={(e) => set(Number(e.target.value))}>
+                <select id={`compare-${label}`} value={chosen ?? ""} onChange={(e) => set(Number(e.target.value))}>
                   <option value="" disabled>pick a version</option>
-                  {versions.map((v) => <option key={v.id} value={v.number}>v{v.number}</option>)}
+                  {numbers.map((n) => <option key={n} value={n}>v{n}</option>)}
                 </select>
               </div>
             ))}
           </div>
+          {leftNumber !== null && rightNumber !== null ? (
+            <FieldChanges org={org} project={project} kind={kind} resourceKey={key} from={leftNumber} to={rightNumber} />
+          ) : <p className="muted">Pick two versions to compare.</p>}
           {leftVersion && rightVersion ? (
             <DiffView leftLabel={`v${leftVersion.number}`} rightLabel={`v${rightVersion.number}`} left={leftVersion.content} right={rightVersion.content} />
-          ) : <p className="muted">Pick two versions to compare.</p>}
+          ) : null}
         </section>
       ) : null}
       {can(role, "resource:write") ? (

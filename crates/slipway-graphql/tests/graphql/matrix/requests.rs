@@ -107,6 +107,16 @@ pub async fn build(w: &World, case: &str, scope: Scope) -> Option<Request> {
             site,
             json!({}),
         ),
+        "auditChain" => execute(
+            "query($org: String!, $project: String!) { auditChain(org: $org, project: $project) { verified } }",
+            site,
+            json!({}),
+        ),
+        "releasesAwaitingMyApproval" => execute(
+            "{ releasesAwaitingMyApproval(first: 5) { nodes { id } } }",
+            site,
+            json!({}),
+        ),
         "createOrganization" => execute(
             r#"mutation($slug: String!) { createOrganization(slug: $slug, name: "New") { slug } }"#,
             site,

@@ -42,6 +42,8 @@ pub const TABLE: &[Row] = &[
     ("resolve: an environment outside the API key's",              "U A A A A A F", "U N N N N N N"),
     ("diffEnvironments",                                           "U A A A A A F", "U N N N N N N"),
     ("auditLog",                                                   "U A A A A A F", "U N N N N N N"),
+    ("auditChain",                                                 "U A A A A A F", "U N N N N N N"),
+    ("releasesAwaitingMyApproval",                                 "U A A A A A F", "U A A A A A F"),
     // --- organizations (any signed-in user may create one; projects are the owners')
     ("createOrganization",                                         "U A A A A A F", "U A A A A A F"),
     ("createProject",                                              "U A F F F F F", "U N N N N N F"),

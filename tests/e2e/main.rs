@@ -19,6 +19,8 @@ mod helpers;
 mod hostile;
 mod instances;
 mod media_types;
+mod oidc;
+mod oidc_issuer;
 mod openapi;
 mod outage;
 mod people_cli;

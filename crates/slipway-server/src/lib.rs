@@ -28,6 +28,7 @@ pub mod health;
 pub mod listener;
 pub mod media;
 pub mod metrics;
+pub mod oidc;
 pub mod openapi;
 pub mod rate_limit;
 pub mod remote;

@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
 mod access_log;
+mod api_key_expiry;
 mod audit;
 mod bad_input;
 mod chat;

@@ -157,6 +157,8 @@ impl Server {
         };
         listener::serve(listener, router, options, state.shutdown.signal()).await;
         tracing::info!("no more requests in flight; stopping background work");
+        // The API keys' last uses noted in memory since the last tick.
+        state.service.flush_api_key_usage().await;
         background.abort();
         credential_warmer.abort();
         follower.abort();

@@ -6,6 +6,8 @@
 //! * [`Store::commit`] is the one write path: a [`Commit`] is a list of [`Write`]s applied in one
 //!   transaction together with exactly one hash-chained audit event. Compare-and-swap on pointers
 //!   and releases turns concurrent changes into [`ConflictKind`]s, never into lost updates.
+//! * [`Store::record_api_key_uses`] is the one write outside it: when API keys were last used is
+//!   telemetry, batched by the service, never audited.
 //! * The read methods return domain values; [`Store::snapshot`] loads everything a project serves
 //!   in a fixed number of queries.
 //!
@@ -24,6 +26,7 @@ mod page;
 mod reads;
 #[cfg(feature = "testing")]
 pub mod testing;
+mod usage;
 
 pub use commit::{Commit, Committed, Write};
 pub use connect::{Backend, ConnectOptions, Store};

@@ -199,3 +199,26 @@ async fn a_provider_down_at_start_delays_sign_in_but_not_the_start() {
     assert_eq!(whoami(&app, &token).await, Ok("ada".to_owned()));
     app.finish().await;
 }
+
+#[tokio::test]
+async fn the_dashboard_learns_the_public_client_settings() {
+    let issuer = FakeIssuer::start(vec![SigningKey::rsa("k1", RSA1_PRIVATE)]).await;
+    let app = server(&issuer, HOUR, HOUR).await;
+    let response = app.get("/auth/oidc", None).await;
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(
+        body,
+        json!({ "oidc": { "issuer": issuer.issuer, "clientId": CLIENT_ID, "scopes": ["openid", "profile", "email"] } })
+    );
+    app.finish().await;
+
+    let plain = crate::helpers::spawn_app().await;
+    let body: Value = plain.get("/auth/oidc", None).await.json().await.unwrap();
+    assert_eq!(
+        body,
+        json!({ "oidc": null }),
+        "the embedded default keeps its sign-in link"
+    );
+    plain.finish().await;
+}

@@ -20,7 +20,9 @@ use crate::error::{ApiError, code_for_status};
 use crate::request_id::{CALLER_REQUEST_ID_HEADER, REQUEST_ID_HEADER};
 use crate::startup::StartupError;
 use crate::state::AppState;
-use crate::{chat, dashboard, gateway, graphiql, graphql, health, metrics, rate_limit, request_id, telemetry, watch};
+use crate::{
+    chat, dashboard, gateway, graphiql, graphql, health, metrics, oidc_client, rate_limit, request_id, telemetry, watch,
+};
 
 /// The HTTP-level settings of the router.
 #[derive(Debug, Clone)]
@@ -33,6 +35,8 @@ pub struct HttpOptions {
     pub cors_origins: Vec<String>,
     /// Serve GraphiQL's assets.
     pub graphiql: bool,
+    /// The answer of `GET /auth/oidc` (see [`oidc_client`](crate::oidc_client)).
+    pub public_oidc: serde_json::Value,
 }
 
 /// Builds the router.
@@ -69,6 +73,10 @@ pub fn router(state: AppState, options: &HttpOptions) -> Result<Router, StartupE
         .route("/v1/config/{kind}/{*key}", get(gateway::resource))
         .route("/v1/prompts/{*path}", post(chat::prompt_chat))
         .route("/v1/chat/completions", post(chat::completions))
+        .route(oidc_client::PATH, {
+            let settings = options.public_oidc.clone();
+            get(move || async move { oidc_client::respond(&settings) })
+        })
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::endpoint))

@@ -322,6 +322,9 @@ pub struct Options {
     /// says otherwise.
     #[arg(long, env = "SLIPWAY_OIDC_CLIENT_ID", global = true, help_heading = "Authentication")]
     pub oidc_client_id: Option<String>,
+    /// Scopes the dashboard asks the issuer for, space-separated [default: openid profile email].
+    #[arg(long, env = "SLIPWAY_OIDC_SCOPES", global = true, help_heading = "Authentication")]
+    pub oidc_scopes: Option<String>,
     /// Claim holding the user's stable id [default: sub].
     #[arg(
         long,

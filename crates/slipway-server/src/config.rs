@@ -54,6 +54,8 @@ pub struct JwtSettings {
     pub oidc_issuer: Option<String>,
     /// The dashboard's OpenID Connect client id (the default audience with an issuer).
     pub oidc_client_id: Option<String>,
+    /// Scopes the dashboard asks for, space-separated.
+    pub oidc_scopes: Option<String>,
     /// Claims naming the user (`sub`, `name`, `email` by default).
     pub subject_claim: Option<String>,
     /// See `subject_claim`.
@@ -182,6 +184,7 @@ struct FileConfig {
     jwt_leeway: Option<u64>,
     oidc_issuer: Option<String>,
     oidc_client_id: Option<String>,
+    oidc_scopes: Option<String>,
     oidc_subject_claim: Option<String>,
     oidc_name_claim: Option<String>,
     oidc_email_claim: Option<String>,
@@ -355,6 +358,7 @@ impl Settings {
                 leeway_seconds: options.jwt_leeway.or(file.jwt_leeway),
                 oidc_issuer: options.oidc_issuer.or(file.oidc_issuer),
                 oidc_client_id: options.oidc_client_id.or(file.oidc_client_id),
+                oidc_scopes: options.oidc_scopes.or(file.oidc_scopes),
                 subject_claim: options.oidc_subject_claim.or(file.oidc_subject_claim),
                 name_claim: options.oidc_name_claim.or(file.oidc_name_claim),
                 email_claim: options.oidc_email_claim.or(file.oidc_email_claim),

@@ -84,6 +84,7 @@ impl Server {
                 request_timeout: settings.request_timeout,
                 cors_origins: settings.cors_origins.clone(),
                 graphiql: settings.graphiql,
+                public_oidc: crate::oidc_client::public_settings(&settings.jwt),
             },
         )?;
         Ok(Self {

@@ -37,6 +37,8 @@ pub struct HttpOptions {
     pub graphiql: bool,
     /// The answer of `GET /auth/oidc` (see [`oidc_client`](crate::oidc_client)).
     pub public_oidc: serde_json::Value,
+    /// The identity provider's origin, which the dashboard's page may call (its CSP).
+    pub identity_origin: Option<String>,
 }
 
 /// Builds the router.
@@ -67,7 +69,7 @@ pub fn router(state: AppState, options: &HttpOptions) -> Result<Router, StartupE
     if options.graphiql {
         router = router.route("/graphiql/{file}", get(graphiql::asset));
     }
-    Ok(router
+    let router = router
         .route("/v1/config", get(gateway::config))
         .route("/v1/config/watch", get(watch::watch))
         .route("/v1/config/{kind}/{*key}", get(gateway::resource))
@@ -84,8 +86,25 @@ pub fn router(state: AppState, options: &HttpOptions) -> Result<Router, StartupE
         .route("/assets/{file}", get(dashboard::asset))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
-        .with_state(state)
-        .layer(middleware))
+        .with_state(state);
+    let router = match &options.identity_origin {
+        // The page's CSP names the provider, whose discovery and token endpoints it calls.
+        Some(origin) => {
+            let policy = HeaderValue::from_str(&dashboard::content_security_policy_with(origin))
+                .map_err(|_| StartupError::Config("OIDC issuer origin".into()))?;
+            router.layer(axum::middleware::map_response(move |mut response: Response| {
+                let policy = policy.clone();
+                async move {
+                    if response.headers().contains_key(header::CONTENT_SECURITY_POLICY) {
+                        response.headers_mut().insert(header::CONTENT_SECURITY_POLICY, policy);
+                    }
+                    response
+                }
+            }))
+        }
+        None => router,
+    };
+    Ok(router.layer(middleware))
 }
 
 /// CORS: with no origins configured the layer allows none (browsers then refuse cross-origin

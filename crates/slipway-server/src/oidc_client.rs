@@ -32,6 +32,19 @@ pub fn public_settings(jwt: &JwtSettings) -> Value {
     json!({ "oidc": { "issuer": issuer, "clientId": client_id, "scopes": scopes } })
 }
 
+/// The issuer's origin (`scheme://host[:port]`), which the dashboard's page may call, when a
+/// public client is configured.
+pub fn issuer_origin(jwt: &JwtSettings) -> Option<String> {
+    let issuer = jwt.oidc_issuer.as_deref()?;
+    jwt.oidc_client_id.as_ref()?;
+    let (scheme, rest) = issuer.split_once("://")?;
+    let host = rest.split('/').next()?;
+    // Only characters a URL's authority holds: nothing that could end the CSP directive.
+    host.chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+        .then(|| format!("{scheme}://{host}"))
+}
+
 /// Answers with `settings` (computed once at start).
 pub fn respond(settings: &Value) -> Response {
     ([(header::CACHE_CONTROL, "no-cache")], Json(settings.clone())).into_response()
@@ -53,6 +66,12 @@ mod tests {
             json!({ "issuer": "https://idp.example.com", "clientId": "slipway-dashboard",
                     "scopes": ["openid", "profile", "email"] })
         );
+        assert_eq!(issuer_origin(&jwt).as_deref(), Some("https://idp.example.com"));
+        jwt.oidc_issuer = Some("http://127.0.0.1:4000/realms/acme".into());
+        assert_eq!(issuer_origin(&jwt).as_deref(), Some("http://127.0.0.1:4000"));
+        jwt.oidc_issuer = Some("https://idp.example.com;script-src *".into());
+        assert_eq!(issuer_origin(&jwt), None);
+        jwt.oidc_issuer = Some("https://idp.example.com".into());
         jwt.oidc_scopes = Some(" openid  offline_access ".into());
         assert_eq!(
             public_settings(&jwt)["oidc"]["scopes"],

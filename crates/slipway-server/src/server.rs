@@ -85,6 +85,7 @@ impl Server {
                 cors_origins: settings.cors_origins.clone(),
                 graphiql: settings.graphiql,
                 public_oidc: crate::oidc_client::public_settings(&settings.jwt),
+                identity_origin: crate::oidc_client::issuer_origin(&settings.jwt),
             },
         )?;
         Ok(Self {

@@ -128,25 +128,32 @@ async fn subscriptions_on_one_instance_hear_the_changes_committed_through_anothe
         socket,
         held: Vec::new(),
     };
-    let mut heard = None;
+    // Each subscription starts on its own time: publish until both heard one.
+    let (mut published, mut deployed) = (None, None);
     for attempt in 1..=10 {
         new_prompt_version(&a, &f, "greeting", &format!("v{attempt}"), &["staging"]).await;
-        if let Some(data) = events.next_of("releases", Duration::from_secs(2)).await {
-            heard = Some(data);
+        if published.is_none() {
+            published = events.next_of("releases", Duration::from_secs(2)).await;
+        }
+        if deployed.is_none() {
+            deployed = events.next_of("staging", Duration::from_secs(2)).await;
+        }
+        if published.is_some() && deployed.is_some() {
             break;
         }
     }
-    let published = heard.expect("B relays A's release");
+    let published = published.expect("B relays A's release");
     assert_eq!(published["releaseUpdated"]["state"], "DEPLOYED");
-    let deployed = events
-        .next_of("staging", PATIENCE)
-        .await
-        .expect("B relays A's deployment");
+    let deployed = deployed.expect("B relays A's deployment");
     assert_eq!(deployed["environmentChanged"]["environment"]["slug"], "staging");
     assert!(
         deployed["environmentChanged"]["deployment"]["sequence"].is_u64(),
         "{deployed}"
     );
+    // What the earlier attempts still send is read and dropped, so that each change below is
+    // heard on its own.
+    events.held.clear();
+    while receive(&mut events.socket, Duration::from_millis(700)).await.is_some() {}
 
     // A change that moves no pointer (nothing for the gateways) reaches B too: a pending
     // release and an approval that does not reach the quorum.

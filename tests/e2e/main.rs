@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
 mod access_log;
+mod api_key_expiry;
 mod approvals;
 mod audit;
 mod bad_input;
@@ -21,6 +22,8 @@ mod hostile;
 mod instances;
 mod media_types;
 mod metrics;
+mod oidc;
+mod oidc_issuer;
 mod openapi;
 mod outage;
 mod people_cli;

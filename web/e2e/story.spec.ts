@@ -140,6 +140,17 @@ test("Alice ships a prompt to prod with Bob's approval, live, and rolls staging 
   expect(JSON.stringify(await config.json())).toContain("greeting");
   await alice.getByRole("button", { name: "Done" }).click();
   await expect(alice.getByLabel("New API key secret")).toHaveCount(0);
+  // The key's use shows on the page (noted in memory, written in batches).
+  await alice.reload();
+  await expect(alice.getByRole("row", { name: /edge/ }).getByRole("cell").nth(3)).not.toHaveText("never");
+  // A key that expires (a date in the past is refused: tests/e2e/api_key_expiry.rs).
+  await alice.getByLabel("Key name").fill("temporary");
+  await alice.getByLabel("Expires on (optional)").fill("2099-12-31");
+  await alice.getByRole("button", { name: "Create API key" }).click();
+  await expect(alice.getByLabel("New API key secret")).toBeVisible();
+  await alice.getByRole("button", { name: "Done" }).click();
+  await expect(alice.getByRole("row", { name: /temporary/ })).toContainText("expires");
+  await expect(alice.getByRole("row", { name: /temporary/ }).getByRole("cell").nth(3)).toHaveText("never");
 
   // A second version to staging, then a rollback from staging's timeline.
   await alice.getByRole("link", { name: "Deploy" }).click();

@@ -1,6 +1,7 @@
-//! Verifying bearer JWTs: the configuration (algorithm pinned, keys, issuer, audience, leeway)
-//! and the verifier that turns a token into a [`Principal`].
+//! Verifying bearer JWTs: the configuration (algorithm pinned, keys, issuer, audience, leeway,
+//! which claims name the user) and the verifier that turns a token into a [`Principal`].
 
+use std::collections::HashMap;
 use std::fmt;
 use std::path::Path;
 
@@ -11,7 +12,8 @@ use serde_json::Value;
 use slipway_domain::text::charset::{self, Lines};
 
 use crate::error::{AuthError, ConfigError};
-use crate::keys::{KeyLookup, KeySet};
+use crate::key_cache::DiscoveredKeys;
+use crate::keys::{AsymmetricAlgorithm, KeyLookup, KeySet};
 use crate::principal::Principal;
 use crate::secret_file::{LoadedSecret, load_or_generate};
 
@@ -91,8 +93,33 @@ pub fn load_or_generate_jwt_secret(data_dir: &Path) -> Result<LoadedSecret<Hs256
 pub enum VerificationKeys {
     /// HS256 with the shared secret (the embedded default).
     Hs256(Hs256Secret),
-    /// RS256 or ES256 with public keys from a PEM or a JWKS (an identity provider).
+    /// RS256 or ES256 with public keys from a PEM or a JWKS file (an identity provider).
     Asymmetric(KeySet),
+    /// RS256 or ES256, each key pinned to its own algorithm, from the JWKS an OpenID Connect
+    /// issuer publishes (refreshed by the server while the verifier runs).
+    Discovered(DiscoveredKeys),
+}
+
+/// Which claims of a token name the user: `sub`, `name` and `email` unless configured otherwise
+/// (an identity provider may put a stable id or a display name elsewhere).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimNames {
+    /// The claim holding the user's stable identity (the subject Slipway stores).
+    pub subject: String,
+    /// The claim holding the display name.
+    pub name: String,
+    /// The claim holding the email address.
+    pub email: String,
+}
+
+impl Default for ClaimNames {
+    fn default() -> Self {
+        ClaimNames {
+            subject: "sub".to_owned(),
+            name: "name".to_owned(),
+            email: "email".to_owned(),
+        }
+    }
 }
 
 /// How bearer JWTs are verified. Built once from configuration.
@@ -102,6 +129,7 @@ pub struct JwtConfig {
     issuer: Option<String>,
     audience: Option<String>,
     leeway_seconds: u64,
+    claims: ClaimNames,
 }
 
 impl JwtConfig {
@@ -122,7 +150,31 @@ impl JwtConfig {
             issuer: None,
             audience: None,
             leeway_seconds: DEFAULT_LEEWAY_SECONDS,
+            claims: ClaimNames::default(),
         }
+    }
+
+    /// Takes the user's identity, display name and email from these claims.
+    ///
+    /// # Errors
+    /// [`ConfigError::InvalidSetting`] when a name is empty.
+    pub fn with_claim_names(mut self, claims: ClaimNames) -> Result<Self, ConfigError> {
+        if [&claims.subject, &claims.name, &claims.email]
+            .iter()
+            .any(|c| c.trim().is_empty())
+        {
+            return Err(ConfigError::InvalidSetting {
+                setting: "JWT claim names",
+                reason: "must not be empty",
+            });
+        }
+        self.claims = claims;
+        Ok(self)
+    }
+
+    /// The claims that name the user.
+    pub fn claim_names(&self) -> &ClaimNames {
+        &self.claims
     }
 
     /// Requires `iss` to equal `issuer`.
@@ -154,11 +206,13 @@ impl JwtConfig {
         Ok(self)
     }
 
-    /// The pinned algorithm's JOSE name (`HS256`, `RS256`, `ES256`).
+    /// The pinned algorithm's JOSE name (`HS256`, `RS256`, `ES256`), or `RS256/ES256` when each
+    /// key pins its own.
     pub fn algorithm_name(&self) -> &'static str {
         match &self.keys {
             VerificationKeys::Hs256(_) => "HS256",
-            VerificationKeys::Asymmetric(keys) => keys.algorithm().as_str(),
+            VerificationKeys::Asymmetric(keys) => keys.algorithm().map_or("RS256/ES256", AsymmetricAlgorithm::as_str),
+            VerificationKeys::Discovered(_) => "RS256/ES256",
         }
     }
 
@@ -182,10 +236,12 @@ impl JwtConfig {
         self.leeway_seconds
     }
 
-    fn algorithm(&self) -> Algorithm {
+    /// The one algorithm every token must use, if the keys pin a single one.
+    fn pinned_algorithm(&self) -> Option<Algorithm> {
         match &self.keys {
-            VerificationKeys::Hs256(_) => Algorithm::HS256,
-            VerificationKeys::Asymmetric(keys) => keys.algorithm().jwt_algorithm(),
+            VerificationKeys::Hs256(_) => Some(Algorithm::HS256),
+            VerificationKeys::Asymmetric(keys) => keys.algorithm().map(AsymmetricAlgorithm::jwt_algorithm),
+            VerificationKeys::Discovered(_) => None,
         }
     }
 }
@@ -194,8 +250,11 @@ impl JwtConfig {
 #[derive(Clone)]
 pub struct JwtVerifier {
     config: JwtConfig,
-    algorithm: Algorithm,
-    validation: Validation,
+    /// The single algorithm a token's header must name, when the keys pin one; otherwise the
+    /// key the `kid` selects decides.
+    pinned: Option<Algorithm>,
+    /// One validation per algorithm a key may verify, each listing only that algorithm.
+    validations: HashMap<Algorithm, Validation>,
     hs256_key: Option<DecodingKey>,
 }
 
@@ -210,36 +269,23 @@ impl fmt::Debug for JwtVerifier {
 impl JwtVerifier {
     /// Prepares verification for `config`.
     pub fn new(config: JwtConfig) -> Self {
-        let algorithm = config.algorithm();
-        // The algorithm list has exactly one entry: the token's `alg` never chooses anything.
-        let mut validation = Validation::new(algorithm);
-        validation.leeway = config.leeway_seconds;
-        validation.validate_exp = true;
-        validation.validate_nbf = true;
-        let mut required = vec!["exp", "sub"];
-        if let Some(issuer) = &config.issuer {
-            validation.set_issuer(&[issuer]);
-            required.push("iss");
-        }
-        match &config.audience {
-            Some(audience) => {
-                validation.set_audience(&[audience]);
-                validation.validate_aud = true;
-                required.push("aud");
-            }
-            // Without a configured audience there is nothing to compare `aud` with; the library
-            // would otherwise reject every token that carries one.
-            None => validation.validate_aud = false,
-        }
-        validation.set_required_spec_claims(&required);
+        let pinned = config.pinned_algorithm();
+        let algorithms = match pinned {
+            Some(algorithm) => vec![algorithm],
+            None => vec![Algorithm::RS256, Algorithm::ES256],
+        };
+        let validations = algorithms
+            .into_iter()
+            .map(|algorithm| (algorithm, validation(&config, algorithm)))
+            .collect();
         let hs256_key = match &config.keys {
             VerificationKeys::Hs256(secret) => Some(DecodingKey::from_secret(secret.bytes())),
-            VerificationKeys::Asymmetric(_) => None,
+            VerificationKeys::Asymmetric(_) | VerificationKeys::Discovered(_) => None,
         };
         JwtVerifier {
             config,
-            algorithm,
-            validation,
+            pinned,
+            validations,
             hs256_key,
         }
     }
@@ -268,8 +314,10 @@ impl JwtVerifier {
                 reason: "token too long",
             });
         }
+        // Only `alg`, `kid` and `crit` of the header are ever read: `jku`, `x5u`, `x5c` and an
+        // embedded `jwk` would let the token choose its own key, and are ignored.
         let header = jsonwebtoken::decode_header(token).map_err(map_error)?;
-        if header.alg != self.algorithm {
+        if !self.validations.contains_key(&header.alg) || self.pinned.is_some_and(|p| p != header.alg) {
             return Err(AuthError::AlgorithmMismatch);
         }
         // RFC 7515 §4.1.11: a recipient must reject critical extensions it does not understand,
@@ -279,34 +327,85 @@ impl JwtVerifier {
                 reason: "critical header extensions are not supported",
             });
         }
-        let key = match (&self.hs256_key, &self.config.keys) {
-            (Some(key), _) => key,
-            (None, VerificationKeys::Asymmetric(keys)) => match keys.lookup(header.kid.as_deref()) {
-                KeyLookup::Found(key) => key,
-                KeyLookup::Unknown => return Err(AuthError::UnknownKey),
-            },
+        let discovered;
+        let key_set = match (&self.hs256_key, &self.config.keys) {
+            (Some(_), _) => None,
+            (None, VerificationKeys::Asymmetric(keys)) => Some(keys),
+            (None, VerificationKeys::Discovered(cell)) => {
+                discovered = cell.current().ok_or(AuthError::UnknownKey)?;
+                Some(&*discovered)
+            }
             (None, VerificationKeys::Hs256(_)) => return Err(AuthError::KeyRejected),
         };
-        let data = jsonwebtoken::decode::<Value>(token, key, &self.validation).map_err(map_error)?;
+        let key = match (&self.hs256_key, key_set) {
+            (Some(key), _) => key,
+            (None, Some(keys)) => match keys.lookup(header.kid.as_deref()) {
+                // Each key verifies its own algorithm only: an RSA key never checks an ES256
+                // signature, whatever the token's header says.
+                KeyLookup::Found(key, algorithm) if algorithm.jwt_algorithm() == header.alg => key,
+                KeyLookup::Found(..) => return Err(AuthError::AlgorithmMismatch),
+                KeyLookup::Unknown => return Err(AuthError::UnknownKey),
+            },
+            (None, None) => return Err(AuthError::KeyRejected),
+        };
+        let validation = self.validations.get(&header.alg).ok_or(AuthError::AlgorithmMismatch)?;
+        let data = jsonwebtoken::decode::<Value>(token, key, validation).map_err(map_error)?;
+        // The library accepts an `iss` array that contains the issuer; an issuer is one string.
+        if let Some(issuer) = &self.config.issuer
+            && data.claims.get("iss").and_then(Value::as_str) != Some(issuer.as_str())
+        {
+            return Err(AuthError::WrongIssuer);
+        }
         let expires_at = data
             .claims
             .get("exp")
             .and_then(Value::as_i64)
             .and_then(|exp| chrono::DateTime::from_timestamp(exp, 0))
             .ok_or(AuthError::MissingClaim { claim: "exp" })?;
-        Ok((principal_from_claims(&data.claims)?, expires_at))
+        Ok((principal_from_claims(&data.claims, &self.config.claims)?, expires_at))
     }
 }
 
-fn principal_from_claims(claims: &Value) -> Result<Principal, AuthError> {
-    let subject = match claims.get("sub") {
+/// The library's validation for tokens of `algorithm` under `config`. Its algorithm list has
+/// exactly one entry: the token's `alg` never chooses anything.
+fn validation(config: &JwtConfig, algorithm: Algorithm) -> Validation {
+    let mut validation = Validation::new(algorithm);
+    validation.leeway = config.leeway_seconds;
+    validation.validate_exp = true;
+    validation.validate_nbf = true;
+    let mut required = vec!["exp"];
+    if config.claims.subject == "sub" {
+        required.push("sub");
+    }
+    if let Some(issuer) = &config.issuer {
+        validation.set_issuer(&[issuer]);
+        required.push("iss");
+    }
+    match &config.audience {
+        Some(audience) => {
+            validation.set_audience(&[audience]);
+            validation.validate_aud = true;
+            required.push("aud");
+        }
+        // Without a configured audience there is nothing to compare `aud` with; the library
+        // would otherwise reject every token that carries one.
+        None => validation.validate_aud = false,
+    }
+    validation.set_required_spec_claims(&required);
+    validation
+}
+
+fn principal_from_claims(claims: &Value, names: &ClaimNames) -> Result<Principal, AuthError> {
+    // Errors name `sub` for the default claim; a configured one is "the subject claim".
+    let label = if names.subject == "sub" { "sub" } else { "subject claim" };
+    let subject = match claims.get(&names.subject) {
         Some(Value::String(s)) => s,
-        Some(_) => return Err(AuthError::InvalidClaim { claim: "sub" }),
-        None => return Err(AuthError::MissingClaim { claim: "sub" }),
+        Some(_) => return Err(AuthError::InvalidClaim { claim: label }),
+        None => return Err(AuthError::MissingClaim { claim: label }),
     };
     if subject.trim().is_empty() || subject.chars().count() > MAX_SUBJECT_CHARS || subject.chars().any(char::is_control)
     {
-        return Err(AuthError::InvalidClaim { claim: "sub" });
+        return Err(AuthError::InvalidClaim { claim: label });
     }
     let profile = |claim: &str| {
         claims
@@ -325,8 +424,8 @@ fn principal_from_claims(claims: &Value) -> Result<Principal, AuthError> {
     };
     Ok(Principal {
         subject: subject.clone(),
-        name: profile("name"),
-        email: profile("email"),
+        name: profile(&names.name),
+        email: profile(&names.email),
     })
 }
 

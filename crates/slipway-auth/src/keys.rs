@@ -1,6 +1,7 @@
 //! Public keys for RS256/ES256 tokens, from one PEM or from a JWKS document. Keys are looked up
-//! by `kid` in a map built at load time; nothing is ever fetched (`jku`, `x5u` and embedded
-//! `jwk` headers are ignored).
+//! by `kid` in a map built at load time, each pinned to one algorithm (the configured one, or for
+//! a discovered JWKS the one its `alg`/`kty` allows); nothing is ever fetched from a token
+//! (`jku`, `x5u` and embedded `jwk` headers are ignored).
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -66,19 +67,27 @@ impl fmt::Display for AsymmetricAlgorithm {
     }
 }
 
-/// The public keys that verify tokens of one pinned algorithm.
+/// The public keys that verify tokens: of one pinned algorithm (a PEM key, a configured JWKS),
+/// or each pinned to its own algorithm (a JWKS discovered from an identity provider).
 #[derive(Clone)]
 pub struct KeySet {
-    algorithm: AsymmetricAlgorithm,
+    /// `None` for a discovered JWKS, whose keys carry their own algorithms.
+    algorithm: Option<AsymmetricAlgorithm>,
     keys: Keys,
+}
+
+#[derive(Clone)]
+struct PinnedKey {
+    algorithm: AsymmetricAlgorithm,
+    key: DecodingKey,
 }
 
 #[derive(Clone)]
 enum Keys {
     /// One key from a PEM file: used whatever `kid` the token names.
-    Single(DecodingKey),
+    Single(PinnedKey),
     /// Keys from a JWKS, by `kid`: a token must name one of them.
-    ById(BTreeMap<String, DecodingKey>),
+    ById(BTreeMap<String, PinnedKey>),
 }
 
 impl fmt::Debug for KeySet {
@@ -93,9 +102,9 @@ impl fmt::Debug for KeySet {
     }
 }
 
-/// Outcome of looking a token's `kid` up.
+/// Outcome of looking a token's `kid` up: the key and the one algorithm it verifies.
 pub(crate) enum KeyLookup<'a> {
-    Found(&'a DecodingKey),
+    Found(&'a DecodingKey, AsymmetricAlgorithm),
     Unknown,
 }
 
@@ -142,8 +151,8 @@ impl KeySet {
         }
         .map_err(|_| invalid(WHAT, format!("not a valid {algorithm} public key")))?;
         Ok(KeySet {
-            algorithm,
-            keys: Keys::Single(key),
+            algorithm: Some(algorithm),
+            keys: Keys::Single(PinnedKey { algorithm, key }),
         })
     }
 
@@ -155,6 +164,22 @@ impl KeySet {
     /// [`ConfigError::InvalidKey`] when the document is not a JWKS, two usable keys share a
     /// `kid`, or no usable key remains.
     pub fn from_jwks(algorithm: AsymmetricAlgorithm, json: &str) -> Result<Self, ConfigError> {
+        Self::parse_jwks(Some(algorithm), json)
+    }
+
+    /// A JWKS document published by an identity provider, whose keys may be of both kinds: each
+    /// usable key (with a `kid`, RSA or EC P-256, `use`/`key_ops` allowing verification) is
+    /// pinned to the algorithm its `alg` names — RS256 or ES256, others are skipped — or, without
+    /// `alg`, to the one its type implies (RSA → RS256, EC P-256 → ES256). A token must then name
+    /// the key's own algorithm: never `none`, never an HMAC keyed with a public key.
+    ///
+    /// # Errors
+    /// As [`KeySet::from_jwks`].
+    pub fn from_discovered_jwks(json: &str) -> Result<Self, ConfigError> {
+        Self::parse_jwks(None, json)
+    }
+
+    fn parse_jwks(pinned: Option<AsymmetricAlgorithm>, json: &str) -> Result<Self, ConfigError> {
         const WHAT: &str = "JWKS";
         #[derive(serde::Deserialize)]
         struct Document {
@@ -169,23 +194,24 @@ impl KeySet {
             let Ok(jwk) = serde_json::from_value::<Jwk>(value) else {
                 continue;
             };
-            let Some(kid) = usable_kid(algorithm, &jwk) else {
+            let Some((kid, algorithm)) = usable_kid(pinned, &jwk) else {
                 continue;
             };
             let key = DecodingKey::from_jwk(&jwk)
                 .map_err(|_| invalid(WHAT, format!("key `{kid}` has invalid parameters")))?;
-            if keys.insert(kid.clone(), key).is_some() {
+            if keys.insert(kid.clone(), PinnedKey { algorithm, key }).is_some() {
                 return Err(invalid(WHAT, format!("two keys share the kid `{kid}`")));
             }
         }
         if keys.is_empty() {
+            let wanted = pinned.map_or("RS256 or ES256", AsymmetricAlgorithm::as_str);
             return Err(invalid(
                 WHAT,
-                format!("no key with a `kid` usable for {algorithm} signatures"),
+                format!("no key with a `kid` usable for {wanted} signatures"),
             ));
         }
         Ok(KeySet {
-            algorithm,
+            algorithm: pinned,
             keys: Keys::ById(keys),
         })
     }
@@ -208,8 +234,9 @@ impl KeySet {
         Self::from_jwks(algorithm, &text)
     }
 
-    /// The pinned algorithm these keys verify.
-    pub fn algorithm(&self) -> AsymmetricAlgorithm {
+    /// The one algorithm these keys verify, or `None` when each key is pinned to its own (a
+    /// discovered JWKS).
+    pub fn algorithm(&self) -> Option<AsymmetricAlgorithm> {
         self.algorithm
     }
 
@@ -224,17 +251,26 @@ impl KeySet {
     /// The key that verifies a token whose header names `kid`.
     pub(crate) fn lookup(&self, kid: Option<&str>) -> KeyLookup<'_> {
         match (&self.keys, kid) {
-            (Keys::Single(key), _) => KeyLookup::Found(key),
-            (Keys::ById(map), Some(kid)) => map.get(kid).map_or(KeyLookup::Unknown, KeyLookup::Found),
+            (Keys::Single(pinned), _) => KeyLookup::Found(&pinned.key, pinned.algorithm),
+            (Keys::ById(map), Some(kid)) => map.get(kid).map_or(KeyLookup::Unknown, |pinned| {
+                KeyLookup::Found(&pinned.key, pinned.algorithm)
+            }),
             (Keys::ById(_), None) => KeyLookup::Unknown,
         }
     }
 }
 
-/// The `kid` of `jwk` if it may verify `algorithm` signatures.
-fn usable_kid(algorithm: AsymmetricAlgorithm, jwk: &Jwk) -> Option<String> {
+/// The `kid` of `jwk` and the algorithm it verifies, if it may verify signatures of the
+/// `pinned` algorithm (with `None`, of the algorithm its `alg` or type implies).
+fn usable_kid(pinned: Option<AsymmetricAlgorithm>, jwk: &Jwk) -> Option<(String, AsymmetricAlgorithm)> {
     let common = &jwk.common;
     let kid = common.key_id.clone().filter(|k| !k.is_empty())?;
+    let implied = match &jwk.algorithm {
+        AlgorithmParameters::RSA(_) => AsymmetricAlgorithm::Rs256,
+        AlgorithmParameters::EllipticCurve(_) => AsymmetricAlgorithm::Es256,
+        _ => return None,
+    };
+    let algorithm = pinned.unwrap_or(implied);
     if common.key_algorithm.is_some_and(|a| a != algorithm.key_algorithm()) {
         return None;
     }
@@ -257,7 +293,7 @@ fn usable_kid(algorithm: AsymmetricAlgorithm, jwk: &Jwk) -> Option<String> {
         (AlgorithmParameters::EllipticCurve(ec), AsymmetricAlgorithm::Es256) => ec.curve == EllipticCurve::P256,
         _ => false,
     };
-    type_fits.then_some(kid)
+    type_fits.then_some((kid, algorithm))
 }
 
 #[cfg(test)]
@@ -271,10 +307,13 @@ mod tests {
     #[test]
     fn pem_keys_of_the_right_kind_load() {
         let rsa = KeySet::from_pem(AsymmetricAlgorithm::Rs256, RSA_PUBLIC.as_bytes()).unwrap();
-        assert_eq!(rsa.algorithm(), AsymmetricAlgorithm::Rs256);
+        assert_eq!(rsa.algorithm(), Some(AsymmetricAlgorithm::Rs256));
         assert!(rsa.kids().is_empty());
-        assert!(matches!(rsa.lookup(Some("any")), KeyLookup::Found(_)));
-        assert!(matches!(rsa.lookup(None), KeyLookup::Found(_)));
+        assert!(matches!(
+            rsa.lookup(Some("any")),
+            KeyLookup::Found(_, AsymmetricAlgorithm::Rs256)
+        ));
+        assert!(matches!(rsa.lookup(None), KeyLookup::Found(..)));
         KeySet::from_pem(AsymmetricAlgorithm::Es256, EC_PUBLIC.as_bytes()).unwrap();
     }
 
@@ -311,7 +350,7 @@ mod tests {
         ]});
         let set = KeySet::from_jwks(AsymmetricAlgorithm::Rs256, &doc.to_string()).unwrap();
         assert_eq!(set.kids(), vec!["bare", "good"]);
-        assert!(matches!(set.lookup(Some("good")), KeyLookup::Found(_)));
+        assert!(matches!(set.lookup(Some("good")), KeyLookup::Found(..)));
         assert!(matches!(set.lookup(Some("enc")), KeyLookup::Unknown));
         assert!(matches!(set.lookup(None), KeyLookup::Unknown));
 
@@ -322,6 +361,34 @@ mod tests {
         let ec = KeySet::from_jwks(AsymmetricAlgorithm::Es256, &doc.to_string()).unwrap();
         assert_eq!(ec.kids(), vec!["ec"]);
         assert!(KeySet::from_jwks(AsymmetricAlgorithm::Rs256, r#"{"keys": []}"#).is_err());
+
+        // Discovered: each key pinned to its own algorithm; keys for other algorithms, for
+        // encryption, and symmetric keys are skipped.
+        let mixed = serde_json::json!({"keys": [
+            with(serde_json::json!({"kid": "good", "alg": "RS256", "use": "sig"})),
+            with(serde_json::json!({"kid": "ps", "alg": "PS256"})),
+            with(serde_json::json!({"kid": "hs", "alg": "HS256"})),
+            with(serde_json::json!({"kid": "enc", "use": "enc"})),
+            {"kty": "oct", "kid": "secret", "k": "c2VjcmV0"},
+        ]});
+        let discovered = KeySet::from_discovered_jwks(&mixed.to_string()).unwrap();
+        assert_eq!(discovered.algorithm(), None);
+        assert_eq!(discovered.kids(), vec!["good"]);
+        assert!(matches!(
+            discovered.lookup(Some("good")),
+            KeyLookup::Found(_, AsymmetricAlgorithm::Rs256)
+        ));
+        let both = KeySet::from_discovered_jwks(&doc.to_string()).unwrap();
+        assert_eq!(both.kids(), vec!["bare", "ec", "good"]);
+        assert!(matches!(
+            both.lookup(Some("ec")),
+            KeyLookup::Found(_, AsymmetricAlgorithm::Es256)
+        ));
+        assert!(matches!(
+            both.lookup(Some("bare")),
+            KeyLookup::Found(_, AsymmetricAlgorithm::Rs256)
+        ));
+        assert!(KeySet::from_discovered_jwks(r#"{"keys": [{"kty": "oct", "kid": "s", "k": "c2VjcmV0"}]}"#).is_err());
         assert!(KeySet::from_jwks(AsymmetricAlgorithm::Rs256, "[]").is_err());
     }
 

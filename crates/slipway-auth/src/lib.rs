@@ -3,8 +3,11 @@
 //! * **People and tools** present a JWT ([`JwtVerifier`]): HS256 with a configured secret for the
 //!   embedded default ([`Hs256Secret`], [`load_or_generate_jwt_secret`], minted by
 //!   [`mint_hs256`] for `slipway token`), or RS256/ES256 with a PEM or JWKS [`KeySet`] for an
-//!   identity provider. The algorithm is pinned by configuration; keys are chosen by `kid` from a
-//!   map, never fetched. A verified token becomes a [`Principal`].
+//!   identity provider, or from the JWKS an OpenID Connect [`Issuer`] publishes
+//!   ([`DiscoveredKeys`], refreshed by the server; [`RefreshGate`] rate-limits the fetches an
+//!   unknown `kid` causes). The algorithm is pinned by configuration or per key; keys are chosen
+//!   by `kid` from a map, never fetched from a URL a token names. A verified token becomes a
+//!   [`Principal`].
 //! * **Gateways** present an API key (`slw_…`, [`generate_api_key`], [`hash_api_key`],
 //!   [`authorize_api_key`]): stored hashed, bound to one project and optionally to environments.
 //! * **Authorization** ([`ProjectAccess`], [`require`]) is pure functions over the domain's
@@ -21,8 +24,10 @@
 pub mod api_key;
 pub mod authorize;
 pub mod crypto;
+pub mod discovery;
 mod error;
 pub mod jwt;
+pub mod key_cache;
 pub mod keyring;
 pub mod keys;
 pub mod mint;
@@ -36,8 +41,10 @@ pub use api_key::{
 };
 pub use authorize::{ProjectAccess, require, require_all};
 pub use crypto::{CredentialKey, CredentialKeyring, EncryptedCredential};
+pub use discovery::Issuer;
 pub use error::{AccessDenied, ApiKeyError, AuthError, ConfigError, CryptoError, MintError};
-pub use jwt::{Hs256Secret, JwtConfig, JwtVerifier, VerificationKeys, load_or_generate_jwt_secret};
+pub use jwt::{ClaimNames, Hs256Secret, JwtConfig, JwtVerifier, VerificationKeys, load_or_generate_jwt_secret};
+pub use key_cache::{DiscoveredKeys, RefreshGate};
 pub use keyring::{CredentialKeySource, load_credential_keyring};
 pub use keys::{AsymmetricAlgorithm, KeySet};
 pub use mint::{TokenRequest, mint_hs256};

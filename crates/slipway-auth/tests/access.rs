@@ -38,6 +38,8 @@ fn stored_key(environments: Vec<EnvironmentId>) -> ApiKey {
         created_by: UserId::from_uuid(Uuid::from_u128(9)),
         created_at: Utc::now(),
         revoked_at: None,
+        expires_at: None,
+        last_used_at: None,
     }
 }
 

@@ -20,7 +20,9 @@ use crate::error::{ApiError, code_for_status};
 use crate::request_id::{CALLER_REQUEST_ID_HEADER, REQUEST_ID_HEADER};
 use crate::startup::StartupError;
 use crate::state::AppState;
-use crate::{chat, dashboard, gateway, graphiql, graphql, health, metrics, rate_limit, request_id, telemetry, watch};
+use crate::{
+    chat, dashboard, gateway, graphiql, graphql, health, metrics, oidc_client, rate_limit, request_id, telemetry, watch,
+};
 
 /// The HTTP-level settings of the router.
 #[derive(Debug, Clone)]
@@ -35,6 +37,10 @@ pub struct HttpOptions {
     pub graphiql: bool,
     /// Serve `/metrics` here (off when it has a listener of its own).
     pub metrics: bool,
+    /// The answer of `GET /auth/oidc` (see [`oidc_client`](crate::oidc_client)).
+    pub public_oidc: serde_json::Value,
+    /// The identity provider's origin, which the dashboard's page may call (its CSP).
+    pub identity_origin: Option<String>,
 }
 
 /// Builds the router.
@@ -68,20 +74,41 @@ pub fn router(state: AppState, options: &HttpOptions) -> Result<Router, StartupE
     if options.metrics {
         router = router.route("/metrics", get(metrics::endpoint::endpoint));
     }
-    Ok(router
+    let router = router
         .route("/v1/config", get(gateway::config))
         .route("/v1/config/watch", get(watch::watch))
         .route("/v1/config/{kind}/{*key}", get(gateway::resource))
         .route("/v1/prompts/{*path}", post(chat::prompt_chat))
         .route("/v1/chat/completions", post(chat::completions))
+        .route(oidc_client::PATH, {
+            let settings = options.public_oidc.clone();
+            get(move || async move { oidc_client::respond(&settings) })
+        })
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/", get(dashboard::index))
         .route("/assets/{file}", get(dashboard::asset))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
-        .with_state(state)
-        .layer(middleware))
+        .with_state(state);
+    let router = match &options.identity_origin {
+        // The page's CSP names the provider, whose discovery and token endpoints it calls.
+        Some(origin) => {
+            let policy = HeaderValue::from_str(&dashboard::content_security_policy_with(origin))
+                .map_err(|_| StartupError::Config("OIDC issuer origin".into()))?;
+            router.layer(axum::middleware::map_response(move |mut response: Response| {
+                let policy = policy.clone();
+                async move {
+                    if response.headers().contains_key(header::CONTENT_SECURITY_POLICY) {
+                        response.headers_mut().insert(header::CONTENT_SECURITY_POLICY, policy);
+                    }
+                    response
+                }
+            }))
+        }
+        None => router,
+    };
+    Ok(router.layer(middleware))
 }
 
 /// CORS: with no origins configured the layer allows none (browsers then refuse cross-origin

@@ -8,10 +8,11 @@ use axum::extract::{FromRef, FromRequestParts};
 use axum::http::StatusCode;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
-use slipway_auth::{JwtVerifier, parse_authorization};
+use slipway_auth::{AuthError, BearerCredential, JwtVerifier, parse_authorization};
 use slipway_service::{Ctx, Service, ServiceError, ServiceResult, SessionError, Sessions};
 
 use crate::error::ApiError;
+use crate::oidc::JwksRefresher;
 use crate::rate_limit::{ClientAddress, RateLimits};
 use crate::request_id::RequestId;
 
@@ -21,6 +22,7 @@ use crate::request_id::RequestId;
 pub struct Authenticator {
     sessions: Sessions,
     limits: RateLimits,
+    keys: Option<JwksRefresher>,
 }
 
 impl Authenticator {
@@ -30,6 +32,28 @@ impl Authenticator {
         Self {
             sessions: Sessions::new(service, verifier),
             limits,
+            keys: None,
+        }
+    }
+
+    /// Lets a token naming an unknown `kid` refresh the identity provider's keys (rate-limited
+    /// by the refresher) and verify once more.
+    #[must_use]
+    pub fn with_key_refresher(mut self, keys: Option<JwksRefresher>) -> Self {
+        self.keys = keys;
+        self
+    }
+
+    /// The caller behind `credential`; a JWT naming an unknown key is tried again after the
+    /// refresher had its chance to fetch the provider's current keys.
+    async fn session(&self, credential: BearerCredential<'_>, server_id: Option<String>) -> Result<Ctx, SessionError> {
+        let first = self.sessions.caller(credential, server_id.clone()).await;
+        match (&first, &self.keys) {
+            (Err(SessionError::InvalidToken(AuthError::UnknownKey)), Some(keys)) => {
+                keys.on_unknown_key().await;
+                self.sessions.caller(credential, server_id).await
+            }
+            _ => first,
         }
     }
 
@@ -82,7 +106,7 @@ impl Authenticator {
                 "the Authorization header must be `Bearer <token>` or `Bearer slw_<API key>`",
             ));
         };
-        let ctx = match self.sessions.caller(credential, server_id).await {
+        let ctx = match self.session(credential, server_id).await {
             Ok(ctx) => ctx,
             Err(SessionError::InvalidToken(reason)) => {
                 return Err(ApiError::unauthenticated(format!("invalid token: {reason}")));
@@ -118,7 +142,7 @@ impl Authenticator {
         let server_id = request.map(|r| r.as_str().to_owned());
         let header = format!("Bearer {token}");
         let credential = parse_authorization(&header).ok_or(ServiceError::Unauthenticated)?;
-        let ctx = self.sessions.caller(credential, server_id).await?;
+        let ctx = self.session(credential, server_id).await?;
         Ok(ctx.with_caller_request_id(caller_id(request)))
     }
 

@@ -365,6 +365,57 @@ pub struct Options {
         help_heading = "Authentication"
     )]
     pub jwt_leeway: Option<u64>,
+    /// OpenID Connect issuer whose discovered JWKS verifies tokens (`iss` must equal it).
+    #[arg(
+        long,
+        env = "SLIPWAY_OIDC_ISSUER",
+        global = true,
+        value_name = "URL",
+        help_heading = "Authentication"
+    )]
+    pub oidc_issuer: Option<String>,
+    /// OpenID Connect client id of the dashboard; the required `aud` unless SLIPWAY_JWT_AUDIENCE
+    /// says otherwise.
+    #[arg(long, env = "SLIPWAY_OIDC_CLIENT_ID", global = true, help_heading = "Authentication")]
+    pub oidc_client_id: Option<String>,
+    /// Scopes the dashboard asks the issuer for, space-separated [default: openid profile email].
+    #[arg(long, env = "SLIPWAY_OIDC_SCOPES", global = true, help_heading = "Authentication")]
+    pub oidc_scopes: Option<String>,
+    /// Claim holding the user's stable id [default: sub].
+    #[arg(
+        long,
+        env = "SLIPWAY_OIDC_SUBJECT_CLAIM",
+        global = true,
+        value_name = "CLAIM",
+        help_heading = "Authentication"
+    )]
+    pub oidc_subject_claim: Option<String>,
+    /// Claim holding the user's display name [default: name].
+    #[arg(
+        long,
+        env = "SLIPWAY_OIDC_NAME_CLAIM",
+        global = true,
+        value_name = "CLAIM",
+        help_heading = "Authentication"
+    )]
+    pub oidc_name_claim: Option<String>,
+    /// Claim holding the user's email [default: email].
+    #[arg(
+        long,
+        env = "SLIPWAY_OIDC_EMAIL_CLAIM",
+        global = true,
+        value_name = "CLAIM",
+        help_heading = "Authentication"
+    )]
+    pub oidc_email_claim: Option<String>,
+    /// How often the issuer's JWKS is fetched again [default: 5m].
+    #[arg(long, env = "SLIPWAY_OIDC_JWKS_REFRESH", global = true, value_parser = parse_duration, help_heading = "Authentication")]
+    #[serde(deserialize_with = "crate::duration::deserialize_opt")]
+    pub oidc_jwks_refresh: Option<Duration>,
+    /// Shortest time between two fetches caused by tokens naming an unknown `kid` [default: 1m].
+    #[arg(long, env = "SLIPWAY_OIDC_JWKS_MIN_REFRESH", global = true, value_parser = parse_duration, help_heading = "Authentication")]
+    #[serde(deserialize_with = "crate::duration::deserialize_opt")]
+    pub oidc_jwks_min_refresh: Option<Duration>,
     /// File holding the credential keyring that encrypts provider credentials (the key itself can
     /// be given in SLIPWAY_CREDENTIAL_KEY) [default: <data dir>/credential-key, generated].
     #[arg(

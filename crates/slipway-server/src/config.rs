@@ -49,13 +49,32 @@ pub struct JwtSettings {
     pub audience: Option<String>,
     /// Clock-skew allowance in seconds.
     pub leeway_seconds: Option<u64>,
+    /// OpenID Connect issuer whose discovered JWKS verifies tokens.
+    pub oidc_issuer: Option<String>,
+    /// The dashboard's OpenID Connect client id (the default audience with an issuer).
+    pub oidc_client_id: Option<String>,
+    /// Scopes the dashboard asks for, space-separated.
+    pub oidc_scopes: Option<String>,
+    /// Claims naming the user (`sub`, `name`, `email` by default).
+    pub subject_claim: Option<String>,
+    /// See `subject_claim`.
+    pub name_claim: Option<String>,
+    /// See `subject_claim`.
+    pub email_claim: Option<String>,
+    /// Interval of scheduled JWKS fetches.
+    pub jwks_refresh: Option<Duration>,
+    /// Shortest gap between fetches caused by unknown `kid`s.
+    pub jwks_min_refresh: Option<Duration>,
 }
 
 impl JwtSettings {
     /// Whether anything but the generated embedded secret was configured (production mode
     /// insists on it).
     pub fn is_explicit(&self) -> bool {
-        self.public_key_file.is_some() || self.jwks_file.is_some() || self.secret_file.is_some()
+        self.public_key_file.is_some()
+            || self.jwks_file.is_some()
+            || self.secret_file.is_some()
+            || self.oidc_issuer.is_some()
     }
 }
 
@@ -302,6 +321,14 @@ impl Settings {
                 issuer: options.jwt_issuer.or(file.jwt_issuer),
                 audience: options.jwt_audience.or(file.jwt_audience),
                 leeway_seconds: options.jwt_leeway.or(file.jwt_leeway),
+                oidc_issuer: options.oidc_issuer.or(file.oidc_issuer),
+                oidc_client_id: options.oidc_client_id.or(file.oidc_client_id),
+                oidc_scopes: options.oidc_scopes.or(file.oidc_scopes),
+                subject_claim: options.oidc_subject_claim.or(file.oidc_subject_claim),
+                name_claim: options.oidc_name_claim.or(file.oidc_name_claim),
+                email_claim: options.oidc_email_claim.or(file.oidc_email_claim),
+                jwks_refresh: options.oidc_jwks_refresh.or(file.oidc_jwks_refresh),
+                jwks_min_refresh: options.oidc_jwks_min_refresh.or(file.oidc_jwks_min_refresh),
             },
             credential_key,
             rate_limit,

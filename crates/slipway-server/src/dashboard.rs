@@ -22,6 +22,12 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'
      img-src 'self' data:; font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'self'; \
      frame-ancestors 'none'";
 
+/// [`CONTENT_SECURITY_POLICY`] that also lets the page call `origin` (an OpenID Connect
+/// provider's discovery and token endpoints, for the dashboard's sign-in).
+pub fn content_security_policy_with(origin: &str) -> String {
+    CONTENT_SECURITY_POLICY.replace("connect-src 'self'", &format!("connect-src 'self' {origin}"))
+}
+
 /// Paths that belong to the API or the server; a request for one of them is never answered
 /// with the dashboard's page.
 const SERVER_PREFIXES: [&str; 7] = [

@@ -25,16 +25,9 @@ async fn follow(service: &Service, metrics: &Metrics, notice: Notice) {
     match notice {
         Notice::Serving { project, revision } => {
             let arrived = Instant::now();
-            // Building a missing snapshot reads the current revision, so only a cached, older
-            // one needs rebuilding (our own commits already did).
-            match service.snapshot(project).await {
-                Ok(snapshot) if snapshot.revision < revision => service.refresh_snapshot(project).await,
-                Ok(_) => {}
-                Err(e) => {
-                    tracing::warn!(%project, error = %e, "could not refresh after a notification");
-                    return;
-                }
-            }
+            // Only a cached, older snapshot needs rebuilding (our own commits already did; a
+            // project not cached here is built current on its first read).
+            service.follow_revision(project, revision).await;
             metrics.record_follower_lag(arrived.elapsed().as_secs_f64());
         }
         Notice::KeyRevoked { project, key } => service.announce_revocation(project, Revoked::ApiKey(key)),

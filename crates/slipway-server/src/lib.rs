@@ -29,6 +29,8 @@ pub mod health;
 pub mod listener;
 pub mod media;
 pub mod metrics;
+pub mod oidc;
+pub mod oidc_client;
 pub mod openapi;
 pub mod rate_limit;
 pub mod remote;

@@ -16,6 +16,7 @@ use crate::connection::Deadlines;
 use crate::graphql::GraphqlState;
 use crate::listener::{self, ListenerOptions};
 use crate::metrics::Metrics;
+use crate::oidc::JwksRefresher;
 use crate::rate_limit::{self, RateLimits};
 use crate::shutdown::Shutdown;
 use crate::startup::{self, StartupError};
@@ -32,6 +33,7 @@ pub struct Server {
     settings: Settings,
     token_hint: &'static str,
     webhooks: slipway_gateway::webhook::WebhookSender,
+    jwks: Option<JwksRefresher>,
 }
 
 impl Server {
@@ -61,6 +63,14 @@ impl Server {
         let service = startup::service(&settings, settings.migrate_on_start).await?;
         let jwt = startup::jwt_config(&settings)?;
         let token_hint = token_hint(&jwt);
+        let jwks = startup::jwks_refresher(&settings, &jwt)?;
+        if let Some(refresher) = &jwks {
+            // The first fetch is awaited so that tokens verify from the first request; a
+            // provider that is down does not stop the start: refreshes keep trying.
+            if let Err(error) = refresher.refresh().await {
+                tracing::warn!(%error, "could not fetch the identity provider's keys yet; retrying");
+            }
+        }
         let rate_limits = RateLimits::new(&settings.rate_limit);
         let gateway = slipway_gateway::Gateway::new(service.clone(), &slipway_gateway::ClientOptions::default())
             .map_err(|e| StartupError::Config(e.to_string()))?;
@@ -88,7 +98,8 @@ impl Server {
         service.add_outbound(std::sync::Arc::new(metrics.clone()));
         let state = AppState {
             gateway,
-            auth: Authenticator::new(service.clone(), JwtVerifier::new(jwt), rate_limits.clone()),
+            auth: Authenticator::new(service.clone(), JwtVerifier::new(jwt), rate_limits.clone())
+                .with_key_refresher(jwks.clone()),
             rate_limits,
             metrics,
             graphql: GraphqlState::new(&service, &settings),
@@ -104,6 +115,8 @@ impl Server {
                 cors_origins: settings.cors_origins.clone(),
                 graphiql: settings.graphiql,
                 metrics: metrics_listener.is_none(),
+                public_oidc: crate::oidc_client::public_settings(&settings.jwt),
+                identity_origin: crate::oidc_client::issuer_origin(&settings.jwt),
             },
         )?;
         Ok(Self {
@@ -114,6 +127,7 @@ impl Server {
             settings,
             token_hint,
             webhooks,
+            jwks,
         })
     }
 
@@ -161,7 +175,9 @@ impl Server {
             settings,
             token_hint,
             webhooks,
+            jwks,
         } = self;
+        let jwks_refresh = jwks.as_ref().map(JwksRefresher::spawn);
         let addr = listener.local_addr().map_err(StartupError::Serve)?;
         let background = state.service.spawn_background(settings.tick_interval);
         let credential_warmer = state.gateway.follow_deployments();
@@ -207,12 +223,17 @@ impl Server {
             metrics_served
         );
         tracing::info!("no more requests in flight; stopping background work");
+        // The API keys' last uses noted in memory since the last tick.
+        state.service.flush_api_key_usage().await;
         background.abort();
         open_releases.abort();
         credential_warmer.abort();
         follower.abort();
         sweeper.abort();
         webhook_sender.abort();
+        if let Some(task) = &jwks_refresh {
+            task.abort();
+        }
         // Awaiting the aborted tasks makes sure no tick still holds a connection when the pool
         // closes; an aborted transaction rolls back.
         let _aborted = background.await;
@@ -233,5 +254,8 @@ fn token_hint(jwt: &JwtConfig) -> &'static str {
              (or a bare token without --link; run with the same data directory and settings)"
         }
         VerificationKeys::Asymmetric(_) => "tokens come from your identity provider (RS256/ES256 verification)",
+        VerificationKeys::Discovered(_) => {
+            "tokens come from your OpenID Connect issuer (keys from its discovered JWKS, refreshed)"
+        }
     }
 }

@@ -7,13 +7,14 @@ use std::time::{Duration, Instant};
 
 use secrecy::SecretString;
 use slipway_auth::{
-    AsymmetricAlgorithm, ConfigError, CredentialKeySource, CredentialKeyring, Hs256Secret, JwtConfig, KeySet,
-    LoadedSecret, load_credential_keyring, load_or_generate_jwt_secret,
+    AsymmetricAlgorithm, ClaimNames, ConfigError, CredentialKeySource, CredentialKeyring, DiscoveredKeys, Hs256Secret,
+    Issuer, JwtConfig, KeySet, LoadedSecret, VerificationKeys, load_credential_keyring, load_or_generate_jwt_secret,
 };
 use slipway_service::{Service, SystemClock};
 use slipway_store::{ConnectOptions, Store, StoreError};
 
-use crate::config::Settings;
+use crate::config::{JwtSettings, Settings};
+use crate::oidc::JwksRefresher;
 
 /// Why the binary could not start (or an operator command could not run). Messages never
 /// contain secrets.
@@ -108,10 +109,10 @@ pub fn check_production_keys(settings: &Settings) -> Result<(), StartupError> {
         return Ok(());
     }
     let jwt = &settings.jwt;
-    if jwt.public_key_file.is_none() && jwt.jwks_file.is_none() && jwt.secret_file.is_none() {
+    if !jwt.is_explicit() {
         return Err(StartupError::Config(
-            "production mode needs an explicit JWT configuration: set SLIPWAY_JWT_PUBLIC_KEY_FILE, \
-             SLIPWAY_JWKS_FILE or SLIPWAY_JWT_SECRET_FILE"
+            "production mode needs an explicit JWT configuration: set SLIPWAY_OIDC_ISSUER, \
+             SLIPWAY_JWT_PUBLIC_KEY_FILE, SLIPWAY_JWKS_FILE or SLIPWAY_JWT_SECRET_FILE"
                 .into(),
         ));
     }
@@ -130,9 +131,10 @@ fn warn_about<T>(loaded: &LoadedSecret<T>, what: &str) {
     }
 }
 
-/// Builds the JWT configuration: a PEM public key or a JWKS (RS256/ES256), an explicit HS256
-/// secret file, or the embedded default secret generated in the data directory. Production
-/// mode refuses the generated default.
+/// Builds the JWT configuration: an OpenID Connect issuer (whose keys start empty and are
+/// fetched by the server's [`JwksRefresher`](crate::oidc::JwksRefresher)), a PEM public key or
+/// a JWKS file (RS256/ES256), an explicit HS256 secret file, or the embedded default secret
+/// generated in the data directory. Production mode refuses the generated default.
 ///
 /// # Errors
 /// [`StartupError::Config`] for contradictory or missing settings, [`StartupError::Keys`] for
@@ -142,6 +144,9 @@ pub fn jwt_config(settings: &Settings) -> Result<JwtConfig, StartupError> {
     let asymmetric = |text: &Option<String>| -> Result<AsymmetricAlgorithm, StartupError> {
         Ok(text.as_deref().unwrap_or("RS256").parse::<AsymmetricAlgorithm>()?)
     };
+    if let Some(issuer) = &jwt.oidc_issuer {
+        return oidc_config(jwt, issuer);
+    }
     let config = match (&jwt.public_key_file, &jwt.jwks_file, &jwt.secret_file) {
         (Some(pem), None, None) => JwtConfig::asymmetric(KeySet::from_pem_file(asymmetric(&jwt.algorithm)?, pem)?),
         (None, Some(jwks), None) => JwtConfig::asymmetric(KeySet::from_jwks_file(asymmetric(&jwt.algorithm)?, jwks)?),
@@ -165,10 +170,71 @@ pub fn jwt_config(settings: &Settings) -> Result<JwtConfig, StartupError> {
     if let Some(audience) = &jwt.audience {
         config = config.with_audience(audience.clone());
     }
+    finish_jwt_config(jwt, config)
+}
+
+/// The leeway and claim names every mode shares.
+fn finish_jwt_config(jwt: &JwtSettings, mut config: JwtConfig) -> Result<JwtConfig, StartupError> {
     if let Some(leeway) = jwt.leeway_seconds {
         config = config.with_leeway_seconds(leeway)?;
     }
-    Ok(config)
+    let defaults = ClaimNames::default();
+    let claims = ClaimNames {
+        subject: jwt.subject_claim.clone().unwrap_or(defaults.subject),
+        name: jwt.name_claim.clone().unwrap_or(defaults.name),
+        email: jwt.email_claim.clone().unwrap_or(defaults.email),
+    };
+    Ok(config.with_claim_names(claims)?)
+}
+
+/// An OpenID Connect issuer: `iss` must equal it and `aud` the audience (the client id unless
+/// SLIPWAY_JWT_AUDIENCE is set); keys come from its discovered JWKS.
+fn oidc_config(jwt: &JwtSettings, issuer: &str) -> Result<JwtConfig, StartupError> {
+    if jwt.public_key_file.is_some() || jwt.jwks_file.is_some() || jwt.secret_file.is_some() {
+        return Err(StartupError::Config(
+            "SLIPWAY_OIDC_ISSUER replaces SLIPWAY_JWT_PUBLIC_KEY_FILE, SLIPWAY_JWKS_FILE and \
+             SLIPWAY_JWT_SECRET_FILE: set only one of them"
+                .into(),
+        ));
+    }
+    let issuer = Issuer::parse(issuer)?;
+    if jwt.issuer.as_deref().is_some_and(|i| i != issuer.as_str()) {
+        return Err(StartupError::Config(
+            "SLIPWAY_JWT_ISSUER differs from SLIPWAY_OIDC_ISSUER: leave it unset".into(),
+        ));
+    }
+    let Some(audience) = jwt.audience.as_ref().or(jwt.oidc_client_id.as_ref()) else {
+        return Err(StartupError::Config(
+            "SLIPWAY_OIDC_ISSUER needs SLIPWAY_OIDC_CLIENT_ID (or SLIPWAY_JWT_AUDIENCE): without an \
+             audience check, tokens the provider issued to any other application would be accepted"
+                .into(),
+        ));
+    };
+    let config = JwtConfig::new(VerificationKeys::Discovered(DiscoveredKeys::new()))
+        .with_issuer(issuer.as_str())
+        .with_audience(audience.clone());
+    finish_jwt_config(jwt, config)
+}
+
+/// The refresher of an OpenID Connect configuration's keys (`None` for the other modes).
+///
+/// # Errors
+/// [`StartupError::Config`] when the HTTP client cannot be built.
+pub fn jwks_refresher(settings: &Settings, config: &JwtConfig) -> Result<Option<JwksRefresher>, StartupError> {
+    let (VerificationKeys::Discovered(keys), Some(issuer)) = (config.keys(), config.issuer()) else {
+        return Ok(None);
+    };
+    let refresher = JwksRefresher::new(
+        Issuer::parse(issuer)?,
+        keys.clone(),
+        settings.jwt.jwks_refresh.unwrap_or(crate::oidc::DEFAULT_REFRESH),
+        settings
+            .jwt
+            .jwks_min_refresh
+            .unwrap_or(crate::oidc::DEFAULT_MIN_REFRESH),
+    )
+    .map_err(|e| StartupError::Config(format!("OpenID Connect HTTP client: {e}")))?;
+    Ok(Some(refresher))
 }
 
 fn read_hs256_secret(path: &std::path::Path) -> Result<Hs256Secret, StartupError> {
@@ -297,5 +363,40 @@ mod tests {
         assert_eq!(jwt_config(&settings).unwrap().algorithm_name(), "HS256");
         settings.jwt.jwks_file = Some(path);
         assert!(matches!(jwt_config(&settings), Err(StartupError::Config(_))));
+    }
+
+    #[test]
+    fn an_oidc_issuer_needs_an_audience_and_excludes_the_key_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut settings = Settings::for_data_dir(dir.path()).unwrap();
+        settings.production = true;
+        settings.jwt.oidc_issuer = Some("https://idp.example.com".into());
+        let err = jwt_config(&settings).unwrap_err().to_string();
+        assert!(err.contains("SLIPWAY_OIDC_CLIENT_ID"), "{err}");
+        settings.jwt.oidc_client_id = Some("slipway".into());
+        settings.jwt.subject_claim = Some("oid".into());
+        let config = jwt_config(&settings).unwrap();
+        assert_eq!(config.issuer(), Some("https://idp.example.com"));
+        assert_eq!(config.audience(), Some("slipway"));
+        assert_eq!(config.claim_names().subject, "oid");
+        assert!(matches!(config.keys(), VerificationKeys::Discovered(_)));
+        assert!(
+            check_production_keys(&settings).is_err(),
+            "still needs a credential key"
+        );
+
+        settings.jwt.issuer = Some("https://other.example.com".into());
+        assert!(matches!(jwt_config(&settings), Err(StartupError::Config(_))));
+        settings.jwt.issuer = None;
+        settings.jwt.jwks_file = Some(dir.path().join("jwks.json"));
+        assert!(matches!(jwt_config(&settings), Err(StartupError::Config(_))));
+        settings.jwt.jwks_file = None;
+        settings.jwt.oidc_issuer = Some("http://idp.example.com".into());
+        assert!(
+            matches!(jwt_config(&settings), Err(StartupError::Keys(_))),
+            "plain http off loopback"
+        );
+        // Nothing was generated.
+        assert_eq!(std::fs::read_dir(dir.path()).map(Iterator::count).unwrap_or(0), 0);
     }
 }

@@ -8,6 +8,7 @@
     reason = "a benchmark stops loudly on a failed step"
 )]
 
+use slipway_service::api_keys::NewApiKey;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -63,7 +64,7 @@ async fn main() {
             .unwrap();
     }
     let key = service
-        .create_api_key(&alice, "acme", "chat", "bench", &[])
+        .create_api_key(&alice, "acme", "chat", &NewApiKey::named("bench"))
         .await
         .unwrap();
     let gateway = service

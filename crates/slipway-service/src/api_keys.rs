@@ -1,6 +1,7 @@
-//! Gateway API keys: create (the secret is shown once), revoke, list, and authenticate a
-//! presented key.
+//! Gateway API keys: create (the secret is shown once, an expiry optional), revoke, list, and
+//! authenticate a presented key (refusing revoked and expired ones, noting the use).
 
+use chrono::{DateTime, Utc};
 use secrecy::SecretString;
 use serde_json::json;
 use slipway_auth::{generate_api_key, hash_api_key};
@@ -23,20 +24,61 @@ pub struct CreatedApiKey {
     pub secret: SecretString,
 }
 
+/// What a new key should be.
+#[derive(Debug, Clone, Default)]
+pub struct NewApiKey {
+    /// Its label.
+    pub name: String,
+    /// Slugs of the environments it may read (empty: all).
+    pub environments: Vec<String>,
+    /// From when on it is refused (none: never).
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+impl NewApiKey {
+    /// A key named `name` for every environment, never expiring.
+    pub fn named(name: impl Into<String>) -> Self {
+        NewApiKey {
+            name: name.into(),
+            ..NewApiKey::default()
+        }
+    }
+
+    /// Limits it to `environments` (slugs).
+    #[must_use]
+    pub fn for_environments(mut self, environments: &[String]) -> Self {
+        self.environments = environments.to_vec();
+        self
+    }
+
+    /// Makes it expire at `at`.
+    #[must_use]
+    pub fn expiring_at(mut self, at: DateTime<Utc>) -> Self {
+        self.expires_at = Some(at);
+        self
+    }
+}
+
 impl Service {
-    /// Creates a read-only API key for a project, optionally limited to some environments.
+    /// Creates a read-only API key for a project, optionally limited to some environments and
+    /// expiring.
     ///
     /// # Errors
-    /// Invalid name; unknown environment; permission (`project:manage_members`).
-    #[instrument(skip(self, ctx))]
+    /// Invalid name; an expiry not in the future; unknown environment; permission
+    /// (`project:manage_members`).
+    #[instrument(skip(self, ctx, request), fields(name = %request.name))]
     pub async fn create_api_key(
         &self,
         ctx: &Ctx,
         org: &str,
         project: &str,
-        name: &str,
-        environments: &[String],
+        request: &NewApiKey,
     ) -> ServiceResult<CreatedApiKey> {
+        let NewApiKey {
+            name,
+            environments,
+            expires_at,
+        } = request;
         let (project, _) = self
             .authorize_project(ctx, org, project, Permission::ProjectManageMembers)
             .await?;
@@ -50,6 +92,8 @@ impl Service {
                     .ok_or_else(|| ServiceError::NotFound(Missing::Environment(s.to_string())))
             })
             .collect::<ServiceResult<Vec<_>>>()?;
+        let now = self.now();
+        ApiKey::check_expiry(*expires_at, now)?;
         let generated = generate_api_key();
         let key = ApiKey {
             id: ApiKeyId::from_uuid(Uuid::now_v7()),
@@ -58,8 +102,10 @@ impl Service {
             display_prefix: generated.display_prefix.clone(),
             environments: environment_ids,
             created_by: user.id,
-            created_at: self.now(),
+            created_at: now,
             revoked_at: None,
+            expires_at: *expires_at,
+            last_used_at: None,
         };
         let audit = Self::entry(
             ctx,
@@ -67,7 +113,10 @@ impl Service {
             "api_key",
             key.id,
             None,
-            Some(json!({"name": name, "prefix": key.display_prefix, "environments": environments})),
+            Some(json!({
+                "name": name, "prefix": key.display_prefix, "environments": environments,
+                "expires_at": expires_at,
+            })),
         );
         self.commit(
             project.id.as_uuid(),
@@ -137,13 +186,17 @@ impl Service {
         let (project, _) = self
             .authorize_project(ctx, org, project, Permission::ProjectManageMembers)
             .await?;
-        Ok(self.store().api_keys(project.id).await?)
+        let keys = self.store().api_keys(project.id).await?;
+        Ok(keys.into_iter().map(|k| self.inner.usage.overlay(k)).collect())
     }
 
     /// The caller context of a presented API key.
     ///
+    /// A caller authenticated by a key ends when the key expires (`Ctx::expires_at`), and each
+    /// use is noted for `lastUsedAt` (in memory; see `flush_api_key_usage`).
+    ///
     /// # Errors
-    /// Unauthenticated for a malformed, unknown or revoked key (one answer for all three).
+    /// Unauthenticated for a malformed, unknown, revoked or expired key (one answer for all).
     #[instrument(level = "debug", skip_all)]
     pub async fn authenticate_api_key(&self, presented: &str, request_id: Option<String>) -> ServiceResult<Ctx> {
         let hash = hash_api_key(presented).ok_or(ServiceError::Unauthenticated)?;
@@ -161,14 +214,17 @@ impl Service {
                 key
             }
         };
-        if key.revoked_at.is_some() {
+        let now = self.now();
+        if !key.is_usable_at(now) {
             return Err(ServiceError::Unauthenticated);
         }
+        self.inner.usage.note(key.id, now);
+        let expires_at = key.expires_at;
         Ok(Ctx {
             caller: Caller::ApiKey(key),
             request_id,
             caller_request_id: None,
-            expires_at: None,
+            expires_at,
         })
     }
 
@@ -184,6 +240,9 @@ impl Service {
         let Caller::ApiKey(key) = &ctx.caller else {
             return Ok(());
         };
+        if key.is_expired_at(self.now()) {
+            return Err(ServiceError::Unauthenticated);
+        }
         if self.inner.keys.contains_id(key.id) {
             return Ok(());
         }

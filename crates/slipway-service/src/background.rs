@@ -55,6 +55,7 @@ impl Service {
         }
         report.refreshed = self.check_revisions().await;
         self.refresh_api_keys().await;
+        self.flush_api_key_usage().await;
         report
     }
 

@@ -8,6 +8,7 @@
 //! project serves, so it never waits on the database.
 
 mod access;
+mod api_key_usage;
 pub mod api_keys;
 pub mod audit;
 pub mod background;
@@ -69,6 +70,7 @@ struct Inner {
     events: Events,
     cache: SnapshotCache,
     keys: key_cache::ApiKeyCache,
+    usage: api_key_usage::ApiKeyUsage,
     stats: cache::CacheStats,
     keyring: CredentialKeyring,
     writers: writers::WriterLocks,
@@ -94,6 +96,7 @@ impl Service {
                 events: Events::new(1024),
                 cache: SnapshotCache::default(),
                 keys: key_cache::ApiKeyCache::default(),
+                usage: api_key_usage::ApiKeyUsage::default(),
                 stats: cache::CacheStats::default(),
                 keyring,
                 writers: writers::WriterLocks::default(),

@@ -80,6 +80,16 @@ impl Service {
         }
     }
 
+    /// Brings `project`'s snapshot up to `revision` (announced by another instance) if this
+    /// instance holds an older one. A project this instance holds no snapshot of is left
+    /// alone: its first read builds the current one, so following other instances' commits
+    /// never costs a database read for projects nobody reads here.
+    pub async fn follow_revision(&self, project: ProjectId, revision: i64) {
+        if self.inner.cache.get(project).is_some_and(|s| s.revision < revision) {
+            self.refresh_snapshot(project).await;
+        }
+    }
+
     /// The safety net for several instances: rebuilds every cached snapshot whose project's
     /// serving revision moved in the database, looking at up to [`REVISION_SWEEP`] cached
     /// projects per call (in a few batched queries) and at the next ones on the next call, so

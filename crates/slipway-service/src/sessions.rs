@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use slipway_auth::{BearerCredential, JwtVerifier, Principal};
+use slipway_auth::{AuthError, BearerCredential, JwtVerifier, Principal};
 use slipway_domain::User;
 
 use crate::{Ctx, Service, ServiceError, ServiceResult};
@@ -23,7 +23,7 @@ const USER_CACHE_LIMIT: usize = 10_000;
 pub enum SessionError {
     /// The JWT did not verify; the reason is safe to show its bearer (it names no secret).
     #[error("invalid token: {0}")]
-    InvalidToken(String),
+    InvalidToken(AuthError),
     /// The service refused (an unknown or revoked API key) or failed (storage).
     #[error(transparent)]
     Service(#[from] ServiceError),
@@ -72,7 +72,7 @@ impl Sessions {
             BearerCredential::Jwt(token) => {
                 let (principal, expires_at) = self.verifier.verify_session(token).map_err(|e| {
                     tracing::debug!(reason = %e, "JWT rejected");
-                    SessionError::InvalidToken(e.to_string())
+                    SessionError::InvalidToken(e)
                 })?;
                 let user = self.user(principal).await?;
                 Ok(Ctx::user(user, request_id).expiring_at(expires_at))

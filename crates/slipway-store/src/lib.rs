@@ -8,6 +8,8 @@
 //!   and releases turns concurrent changes into [`ConflictKind`]s, never into lost updates.
 //! * Webhook events are written to an outbox in the transaction of the change that causes them
 //!   and claimed by the sender under a lease ([`Store::claim_webhook_deliveries`]).
+//! * [`Store::record_api_key_uses`] is the one write outside it: when API keys were last used is
+//!   telemetry, batched by the service, never audited.
 //! * The read methods return domain values; [`Store::snapshot`] loads everything a project serves
 //!   in a fixed number of queries.
 //!
@@ -27,6 +29,7 @@ mod pool;
 mod reads;
 #[cfg(feature = "testing")]
 pub mod testing;
+mod usage;
 mod webhooks;
 
 pub use commit::{Commit, Committed, Write};

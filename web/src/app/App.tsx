@@ -1,11 +1,12 @@
 // The app shell: the session (sign-in when there is none, at whatever page was asked for),
 // the GraphQL client for it, the header and the routes.
-import { useCallback, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useState } from "react";
 import { Provider } from "urql";
 import { Route, Routes, useLocation } from "react-router";
 import { makeClient } from "../lib/client";
 import { clearSession, loadSession, type Session } from "../lib/session";
 import { SignIn } from "../features/auth/SignIn";
+import { forgetProviderTokens, scheduleRenewal } from "../features/auth/oidc";
 import { Header } from "../features/auth/Header";
 import { ProjectRoutes } from "./ProjectRoutes";
 import { OrganizationsPage } from "../features/organizations/OrganizationsPage";
@@ -27,7 +28,10 @@ export function App() {
     () => (session ? makeClient(session.token, onUnauthenticated) : null),
     [session, onUnauthenticated],
   );
+  // With an identity provider's refresh token, the session renews itself before it expires.
+  useEffect(() => (session ? scheduleRenewal(session, setSession) : undefined), [session]);
   const signOut = useCallback(() => {
+    forgetProviderTokens();
     clearSession();
     setExpired(false);
     setSession(null);

@@ -31,10 +31,10 @@ type Documents = {
     "\n  mutation DeleteEnvironment($org: String!, $project: String!, $slug: String!) {\n    deleteEnvironment(org: $org, project: $project, slug: $slug) { id }\n  }\n": typeof types.DeleteEnvironmentDocument,
     "\n  mutation SetPromotionPolicy($org: String!, $project: String!, $environment: String!, $input: PromotionPolicyInput!) {\n    setPromotionPolicy(org: $org, project: $project, environment: $environment, input: $input) { id policy { revision } }\n  }\n": typeof types.SetPromotionPolicyDocument,
     "\n  query Members($org: String!, $project: String!) {\n    project(org: $org, slug: $project) {\n      id\n      environments(first: 100) { nodes { id slug } }\n      members(first: 100) { nodes { role since user { id subject name } } }\n    }\n  }\n": typeof types.MembersDocument,
-    "\n  query ApiKeys($org: String!, $project: String!) {\n    project(org: $org, slug: $project) { id apiKeys(first: 100) { nodes { id name prefix environments createdAt revokedAt } } }\n  }\n": typeof types.ApiKeysDocument,
+    "\n  query ApiKeys($org: String!, $project: String!) {\n    project(org: $org, slug: $project) { id apiKeys(first: 100) { nodes { id name prefix environments createdAt revokedAt expiresAt lastUsedAt } } }\n  }\n": typeof types.ApiKeysDocument,
     "\n  mutation AddMember($org: String!, $project: String!, $subject: String!, $role: Role!) {\n    addMember(org: $org, project: $project, subject: $subject, role: $role) { role }\n  }\n": typeof types.AddMemberDocument,
     "\n  mutation RemoveMember($org: String!, $project: String!, $subject: String!) {\n    removeMember(org: $org, project: $project, subject: $subject)\n  }\n": typeof types.RemoveMemberDocument,
-    "\n  mutation CreateApiKey($org: String!, $project: String!, $name: String!, $environments: [String!]!) {\n    createApiKey(org: $org, project: $project, name: $name, environments: $environments) { secret apiKey { id } }\n  }\n": typeof types.CreateApiKeyDocument,
+    "\n  mutation CreateApiKey($org: String!, $project: String!, $name: String!, $environments: [String!]!, $expiresAt: DateTime) {\n    createApiKey(org: $org, project: $project, name: $name, environments: $environments, expiresAt: $expiresAt) { secret apiKey { id } }\n  }\n": typeof types.CreateApiKeyDocument,
     "\n  mutation RevokeApiKey($org: String!, $project: String!, $id: ID!) {\n    revokeApiKey(org: $org, project: $project, id: $id) { id revokedAt }\n  }\n": typeof types.RevokeApiKeyDocument,
     "\n  query Organizations {\n    viewer {\n      user { subject name }\n      organizations(first: 20) {\n        nodes {\n          id slug name environmentQuota\n          projects(first: 50) { nodes { id slug name viewerRole } }\n        }\n      }\n    }\n  }\n": typeof types.OrganizationsDocument,
     "\n  mutation CreateOrganization($slug: String!, $name: String!) {\n    createOrganization(slug: $slug, name: $name) { id slug }\n  }\n": typeof types.CreateOrganizationDocument,
@@ -84,10 +84,10 @@ const documents: Documents = {
     "\n  mutation DeleteEnvironment($org: String!, $project: String!, $slug: String!) {\n    deleteEnvironment(org: $org, project: $project, slug: $slug) { id }\n  }\n": types.DeleteEnvironmentDocument,
     "\n  mutation SetPromotionPolicy($org: String!, $project: String!, $environment: String!, $input: PromotionPolicyInput!) {\n    setPromotionPolicy(org: $org, project: $project, environment: $environment, input: $input) { id policy { revision } }\n  }\n": types.SetPromotionPolicyDocument,
     "\n  query Members($org: String!, $project: String!) {\n    project(org: $org, slug: $project) {\n      id\n      environments(first: 100) { nodes { id slug } }\n      members(first: 100) { nodes { role since user { id subject name } } }\n    }\n  }\n": types.MembersDocument,
-    "\n  query ApiKeys($org: String!, $project: String!) {\n    project(org: $org, slug: $project) { id apiKeys(first: 100) { nodes { id name prefix environments createdAt revokedAt } } }\n  }\n": types.ApiKeysDocument,
+    "\n  query ApiKeys($org: String!, $project: String!) {\n    project(org: $org, slug: $project) { id apiKeys(first: 100) { nodes { id name prefix environments createdAt revokedAt expiresAt lastUsedAt } } }\n  }\n": types.ApiKeysDocument,
     "\n  mutation AddMember($org: String!, $project: String!, $subject: String!, $role: Role!) {\n    addMember(org: $org, project: $project, subject: $subject, role: $role) { role }\n  }\n": types.AddMemberDocument,
     "\n  mutation RemoveMember($org: String!, $project: String!, $subject: String!) {\n    removeMember(org: $org, project: $project, subject: $subject)\n  }\n": types.RemoveMemberDocument,
-    "\n  mutation CreateApiKey($org: String!, $project: String!, $name: String!, $environments: [String!]!) {\n    createApiKey(org: $org, project: $project, name: $name, environments: $environments) { secret apiKey { id } }\n  }\n": types.CreateApiKeyDocument,
+    "\n  mutation CreateApiKey($org: String!, $project: String!, $name: String!, $environments: [String!]!, $expiresAt: DateTime) {\n    createApiKey(org: $org, project: $project, name: $name, environments: $environments, expiresAt: $expiresAt) { secret apiKey { id } }\n  }\n": types.CreateApiKeyDocument,
     "\n  mutation RevokeApiKey($org: String!, $project: String!, $id: ID!) {\n    revokeApiKey(org: $org, project: $project, id: $id) { id revokedAt }\n  }\n": types.RevokeApiKeyDocument,
     "\n  query Organizations {\n    viewer {\n      user { subject name }\n      organizations(first: 20) {\n        nodes {\n          id slug name environmentQuota\n          projects(first: 50) { nodes { id slug name viewerRole } }\n        }\n      }\n    }\n  }\n": types.OrganizationsDocument,
     "\n  mutation CreateOrganization($slug: String!, $name: String!) {\n    createOrganization(slug: $slug, name: $name) { id slug }\n  }\n": types.CreateOrganizationDocument,
@@ -205,7 +205,7 @@ export function graphql(source: "\n  query Members($org: String!, $project: Stri
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query ApiKeys($org: String!, $project: String!) {\n    project(org: $org, slug: $project) { id apiKeys(first: 100) { nodes { id name prefix environments createdAt revokedAt } } }\n  }\n"): (typeof documents)["\n  query ApiKeys($org: String!, $project: String!) {\n    project(org: $org, slug: $project) { id apiKeys(first: 100) { nodes { id name prefix environments createdAt revokedAt } } }\n  }\n"];
+export function graphql(source: "\n  query ApiKeys($org: String!, $project: String!) {\n    project(org: $org, slug: $project) { id apiKeys(first: 100) { nodes { id name prefix environments createdAt revokedAt expiresAt lastUsedAt } } }\n  }\n"): (typeof documents)["\n  query ApiKeys($org: String!, $project: String!) {\n    project(org: $org, slug: $project) { id apiKeys(first: 100) { nodes { id name prefix environments createdAt revokedAt expiresAt lastUsedAt } } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -217,7 +217,7 @@ export function graphql(source: "\n  mutation RemoveMember($org: String!, $proje
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation CreateApiKey($org: String!, $project: String!, $name: String!, $environments: [String!]!) {\n    createApiKey(org: $org, project: $project, name: $name, environments: $environments) { secret apiKey { id } }\n  }\n"): (typeof documents)["\n  mutation CreateApiKey($org: String!, $project: String!, $name: String!, $environments: [String!]!) {\n    createApiKey(org: $org, project: $project, name: $name, environments: $environments) { secret apiKey { id } }\n  }\n"];
+export function graphql(source: "\n  mutation CreateApiKey($org: String!, $project: String!, $name: String!, $environments: [String!]!, $expiresAt: DateTime) {\n    createApiKey(org: $org, project: $project, name: $name, environments: $environments, expiresAt: $expiresAt) { secret apiKey { id } }\n  }\n"): (typeof documents)["\n  mutation CreateApiKey($org: String!, $project: String!, $name: String!, $environments: [String!]!, $expiresAt: DateTime) {\n    createApiKey(org: $org, project: $project, name: $name, environments: $environments, expiresAt: $expiresAt) { secret apiKey { id } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -1,7 +1,9 @@
 //! Access mutations: project members and gateway API keys.
 
 use async_graphql::{Context, ID, Object};
+use chrono::{DateTime, Utc};
 use slipway_domain::ApiKeyId;
+use slipway_service::api_keys::NewApiKey;
 
 use crate::context::{loaders, use_case};
 use crate::error::GqlResult;
@@ -52,7 +54,8 @@ impl AccessMutations {
     }
 
     /// Creates a read-only gateway API key for the project, optionally limited to some
-    /// environments (slugs; empty: all). The secret is in the answer, and never again.
+    /// environments (slugs; empty: all) and expiring at `expiresAt` (in the future; from then on
+    /// it is refused as if revoked). The secret is in the answer, and never again.
     async fn create_api_key(
         &self,
         ctx: &Context<'_>,
@@ -60,10 +63,16 @@ impl AccessMutations {
         project: String,
         name: String,
         #[graphql(default)] environments: Vec<String>,
+        expires_at: Option<DateTime<Utc>>,
     ) -> async_graphql::Result<CreatedApiKey> {
         let (service, caller) = use_case(ctx)?;
+        let request = NewApiKey {
+            name,
+            environments,
+            expires_at,
+        };
         let created = service
-            .create_api_key(caller, &org, &project, &name, &environments)
+            .create_api_key(caller, &org, &project, &request)
             .await
             .gql(ctx)?;
         let scope = Scope::new(created.key.project_id, &org, &project);

@@ -71,6 +71,18 @@ impl ApiKey {
     async fn revoked_at(&self) -> Option<DateTime<Utc>> {
         self.key.revoked_at
     }
+
+    /// From when on it is refused, as if revoked (null: it never expires).
+    async fn expires_at(&self) -> Option<DateTime<Utc>> {
+        self.key.expires_at
+    }
+
+    /// When a request last authenticated with it (null: never, as far as recorded). Uses are
+    /// batched in memory and written every few seconds, so other instances' latest uses may
+    /// show a little late.
+    async fn last_used_at(&self) -> Option<DateTime<Utc>> {
+        self.key.last_used_at
+    }
 }
 
 /// A key as created: the only time its secret is shown.

@@ -13,9 +13,9 @@ pub const INDEX: EmbeddedFile = EmbeddedFile {
 /// Every other file of the bundle; the names carry a hash of their content.
 pub const ASSETS: [EmbeddedFile; 2] = [
     EmbeddedFile {
-        path: "assets/index-BFjeI-i5.js",
+        path: "assets/index-CKom7Qie.js",
         content_type: "text/javascript; charset=utf-8",
-        stored: Stored::Plain(include_bytes!("../../assets/dashboard/assets/index-BFjeI-i5.js")),
+        stored: Stored::Plain(include_bytes!("../../assets/dashboard/assets/index-CKom7Qie.js")),
     },
     EmbeddedFile {
         path: "assets/index-DshN7UPE.css",

@@ -5,6 +5,7 @@ use serde_json::json;
 use slipway_domain::Role;
 use slipway_domain::resource::ResourceKind;
 use slipway_service::ServiceError;
+use slipway_service::api_keys::NewApiKey;
 use slipway_service::environments::EnvironmentInput;
 use slipway_service::releases::DirectDeploy;
 use slipway_service::resources::VersionInput;
@@ -175,7 +176,12 @@ both_backends!(api_keys_are_scoped, async |h: &Harness| {
     let s = &h.service;
     let (alice, ..) = setup(h).await;
     let key = s
-        .create_api_key(&alice, "acme", "chat", "gateway", &["staging".into()])
+        .create_api_key(
+            &alice,
+            "acme",
+            "chat",
+            &NewApiKey::named("gateway").for_environments(&["staging".into()]),
+        )
         .await
         .unwrap();
     let secret = secrecy::ExposeSecret::expose_secret(&key.secret).to_owned();
@@ -192,7 +198,10 @@ both_backends!(api_keys_are_scoped, async |h: &Harness| {
     ));
     // Another project's key cannot read this one.
     s.create_project(&alice, "acme", "other", "Other").await.unwrap();
-    let other = s.create_api_key(&alice, "acme", "other", "gw", &[]).await.unwrap();
+    let other = s
+        .create_api_key(&alice, "acme", "other", &NewApiKey::named("gw"))
+        .await
+        .unwrap();
     let other = s
         .authenticate_api_key(secrecy::ExposeSecret::expose_secret(&other.secret), None)
         .await
@@ -294,7 +303,10 @@ both_backends!(
     async |h: &Harness| {
         let s = &h.service;
         let (alice, ..) = setup(h).await;
-        let key = s.create_api_key(&alice, "acme", "chat", "gateway", &[]).await.unwrap();
+        let key = s
+            .create_api_key(&alice, "acme", "chat", &NewApiKey::named("gateway"))
+            .await
+            .unwrap();
         let secret = secrecy::ExposeSecret::expose_secret(&key.secret).to_owned();
         let gateway = s.authenticate_api_key(&secret, None).await.unwrap();
         s.resolve_environment(&gateway, None, Some("staging")).await.unwrap();

@@ -5,7 +5,8 @@
 use chrono::{TimeDelta, Utc};
 use secrecy::SecretString;
 use slipway_auth::{BearerCredential, Hs256Secret, JwtConfig, JwtVerifier, TokenRequest, mint_hs256};
-use slipway_service::{Caller, ServiceError, SessionError, Sessions};
+use slipway_service::api_keys::NewApiKey;
+use slipway_service::{Caller, Clock, ServiceError, SessionError, Sessions};
 
 use crate::both_backends;
 use crate::harness::Harness;
@@ -64,7 +65,10 @@ both_backends!(a_bad_token_or_a_revoked_key_gives_no_caller, async |h: &Harness|
     let alice = h.user("alice").await;
     s.create_organization(&alice, "acme", "Acme").await.unwrap();
     s.create_project(&alice, "acme", "chat", "Chat").await.unwrap();
-    let key = s.create_api_key(&alice, "acme", "chat", "gateway", &[]).await.unwrap();
+    let key = s
+        .create_api_key(&alice, "acme", "chat", &NewApiKey::named("gateway"))
+        .await
+        .unwrap();
     let secret = secrecy::ExposeSecret::expose_secret(&key.secret).to_owned();
     let gateway = sessions.caller(BearerCredential::ApiKey(&secret), None).await.unwrap();
     assert!(matches!(gateway.caller, Caller::ApiKey(_)));
@@ -74,3 +78,65 @@ both_backends!(a_bad_token_or_a_revoked_key_gives_no_caller, async |h: &Harness|
         Err(SessionError::Service(ServiceError::Unauthenticated))
     ));
 });
+
+both_backends!(
+    an_expiring_api_key_works_until_its_expiry_and_records_its_last_use,
+    async |h: &Harness| {
+        let sessions = sessions(h);
+        let s = &h.service;
+        let alice = h.user("alice").await;
+        s.create_organization(&alice, "acme", "Acme").await.unwrap();
+        s.create_project(&alice, "acme", "chat", "Chat").await.unwrap();
+        let now = h.clock.now();
+        let past = NewApiKey::named("late").expiring_at(now);
+        assert!(matches!(
+            s.create_api_key(&alice, "acme", "chat", &past).await,
+            Err(ServiceError::Validation { field, .. }) if field == "expiresAt"
+        ));
+        let expires_at = now + TimeDelta::hours(1);
+        let key = s
+            .create_api_key(
+                &alice,
+                "acme",
+                "chat",
+                &NewApiKey::named("gateway").expiring_at(expires_at),
+            )
+            .await
+            .unwrap();
+        assert_eq!(key.key.expires_at, Some(expires_at));
+        let secret = secrecy::ExposeSecret::expose_secret(&key.secret).to_owned();
+        let listed = |keys: Vec<slipway_domain::api_key::ApiKey>| keys[0].last_used_at;
+        assert_eq!(listed(s.api_keys(&alice, "acme", "chat").await.unwrap()), None);
+
+        h.clock.advance(TimeDelta::minutes(10));
+        let used_at = h.clock.now();
+        let gateway = sessions.caller(BearerCredential::ApiKey(&secret), None).await.unwrap();
+        assert_eq!(
+            gateway.expires_at,
+            Some(expires_at),
+            "a stream opened with it ends with it"
+        );
+        // Seen at once on this instance, before anything is written.
+        assert_eq!(listed(s.api_keys(&alice, "acme", "chat").await.unwrap()), Some(used_at));
+        assert_eq!(
+            s.store().api_keys(key.key.project_id).await.unwrap()[0].last_used_at,
+            None
+        );
+        assert_eq!(s.flush_api_key_usage().await, 1);
+        assert_eq!(
+            s.store().api_keys(key.key.project_id).await.unwrap()[0].last_used_at,
+            Some(used_at)
+        );
+        assert_eq!(s.flush_api_key_usage().await, 0, "nothing new to write");
+
+        h.clock.set(expires_at);
+        assert!(matches!(
+            sessions.caller(BearerCredential::ApiKey(&secret), None).await,
+            Err(SessionError::Service(ServiceError::Unauthenticated))
+        ));
+        assert!(matches!(
+            s.recheck_caller(&gateway).await,
+            Err(ServiceError::Unauthenticated)
+        ));
+    }
+);

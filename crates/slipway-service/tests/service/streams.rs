@@ -2,6 +2,7 @@
 //! GraphQL subscriptions share — only the followed project's events, an end at the JWT's expiry
 //! on the service's clock, and an end once an API key is revoked.
 
+use slipway_service::api_keys::NewApiKey;
 use std::time::Duration;
 
 use chrono::TimeDelta;
@@ -80,7 +81,10 @@ both_backends!(a_stream_ends_once_its_api_key_is_revoked, async |h: &Harness| {
     s.create_project(&alice, "acme", "chat", "Chat").await.unwrap();
     s.add_member(&alice, "acme", "chat", "bob", Role::Viewer).await.unwrap();
     let (chat, _) = s.project(&alice, "acme", "chat").await.unwrap();
-    let key = s.create_api_key(&alice, "acme", "chat", "gateway", &[]).await.unwrap();
+    let key = s
+        .create_api_key(&alice, "acme", "chat", &NewApiKey::named("gateway"))
+        .await
+        .unwrap();
     let secret = secrecy::ExposeSecret::expose_secret(&key.secret).to_owned();
     let gateway = s.authenticate_api_key(&secret, None).await.unwrap();
     let mut by_key = s.caller_events(gateway).for_project(chat.id);

@@ -66,6 +66,8 @@ pub(super) async fn insert_api_key(tx: &DatabaseTransaction, key: &ApiKey, hash:
         created_by: key.created_by.as_uuid(),
         created_at: micros(key.created_at),
         revoked_at: key.revoked_at.map(micros),
+        expires_at: key.expires_at.map(micros),
+        last_used_at: key.last_used_at.map(micros),
     };
     api_key::Entity::insert(row.into_active_model())
         .exec_without_returning(tx)

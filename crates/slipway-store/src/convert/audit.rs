@@ -71,5 +71,7 @@ pub(crate) fn api_key_from_row(row: api_key::Model) -> Result<ApiKey, StoreError
         created_by: UserId::from_uuid(row.created_by),
         created_at: row.created_at,
         revoked_at: row.revoked_at,
+        expires_at: row.expires_at,
+        last_used_at: row.last_used_at,
     })
 }

@@ -108,6 +108,8 @@ async fn revocations_are_announced(db: &TestDb) {
         created_by: w.user.id,
         created_at: now(),
         revoked_at: None,
+        expires_at: None,
+        last_used_at: None,
     };
     let mut stream = s.listen().await.unwrap();
     let membership = Membership {

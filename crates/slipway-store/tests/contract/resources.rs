@@ -7,13 +7,14 @@ use slipway_domain::{ApiKeyId, CredentialId, VersionId};
 use slipway_store::{ConflictKind, PageRequest, StoreError, StoredCredential, Write};
 
 use crate::contract;
-use crate::fixtures::{id, now, prompt, prompt_with_versions, version, world};
+use crate::fixtures::{World, id, now, prompt, prompt_with_versions, version, world};
 use crate::support::TestDb;
 
 contract!(
     resources_and_versions_round_trip,
     versions_page_newest_first,
-    credentials_and_api_keys
+    credentials_and_api_keys,
+    api_key_expiry_and_last_use
 );
 
 async fn resources_and_versions_round_trip(db: &TestDb) {
@@ -135,6 +136,8 @@ async fn credentials_and_api_keys(db: &TestDb) {
         created_by: w.user.id,
         created_at: now(),
         revoked_at: None,
+        expires_at: None,
+        last_used_at: None,
     };
     let hash = "a".repeat(64);
     w.commit(
@@ -176,4 +179,77 @@ async fn credentials_and_api_keys(db: &TestDb) {
         .await
         .unwrap_err();
     assert_eq!(err, StoreError::NotFound("api key"));
+}
+
+fn gateway_key(w: &World, expires_at: Option<chrono::DateTime<chrono::Utc>>) -> ApiKey {
+    ApiKey {
+        id: ApiKeyId::from_uuid(id()),
+        project_id: w.project.id,
+        name: Name::parse("expiring").unwrap(),
+        display_prefix: "slw_cd34".to_owned(),
+        environments: Vec::new(),
+        created_by: w.user.id,
+        created_at: now(),
+        revoked_at: None,
+        expires_at,
+        last_used_at: None,
+    }
+}
+
+async fn api_key_expiry_and_last_use(db: &TestDb) {
+    let s = &db.store;
+    let w = world(s, "expiry").await;
+    let expires_at = now() + chrono::Duration::days(30);
+    let expiring = gateway_key(&w, Some(expires_at));
+    let forever = gateway_key(&w, None);
+    for (key, hash) in [(&expiring, "c".repeat(64)), (&forever, "d".repeat(64))] {
+        w.commit(
+            s,
+            "api_key.create",
+            vec![Write::InsertApiKey { key: key.clone(), hash }],
+        )
+        .await
+        .unwrap();
+    }
+    let stored = s.api_key_by_hash(&"c".repeat(64)).await.unwrap().unwrap();
+    assert_eq!(stored.expires_at, Some(expires_at));
+    assert_eq!(stored.last_used_at, None);
+
+    let audited = s
+        .audit_events(
+            w.chain(),
+            &slipway_store::AuditFilter::default(),
+            PageRequest::first(50),
+        )
+        .await
+        .unwrap()
+        .items
+        .len();
+    let first = now();
+    let later = first + chrono::Duration::seconds(90);
+    s.record_api_key_uses(&[
+        (expiring.id, later),
+        (forever.id, first),
+        (ApiKeyId::from_uuid(id()), first),
+    ])
+    .await
+    .unwrap();
+    // A late, older time (another instance's flush) never rewinds the last use.
+    s.record_api_key_uses(&[(expiring.id, first)]).await.unwrap();
+    s.record_api_key_uses(&[]).await.unwrap();
+    let keys = s.api_keys(w.project.id).await.unwrap();
+    let used = |key: &ApiKey| keys.iter().find(|k| k.id == key.id).unwrap().last_used_at;
+    assert_eq!(used(&expiring), Some(later));
+    assert_eq!(used(&forever), Some(first));
+    assert_eq!(keys.iter().find(|k| k.id == forever.id).unwrap().expires_at, None);
+    // Recording uses leaves the audit chain alone.
+    let events = s
+        .audit_events(
+            w.chain(),
+            &slipway_store::AuditFilter::default(),
+            PageRequest::first(50),
+        )
+        .await
+        .unwrap();
+    assert_eq!(events.items.len(), audited);
 }

@@ -4,6 +4,7 @@ import { useEffect, useState, type FormEvent } from "react";
 import { useNavigate } from "react-router";
 import { saveSession, takeReturnTo, tokenFromFragment, type Session } from "../../lib/session";
 import { Field } from "../../ui/Field";
+import { ProviderSignIn } from "./ProviderSignIn";
 
 interface SignInProps {
   expired: boolean;
@@ -17,8 +18,8 @@ export function SignIn({ expired, returnTo, onSignedIn }: SignInProps) {
   const [pasted, setPasted] = useState("");
   const [error, setError] = useState<string | null>(null);
 
-  const finish = (session: Session) => {
-    const back = takeReturnTo();
+  const finish = (session: Session, from?: string) => {
+    const back = from ?? takeReturnTo();
     onSignedIn(session);
     const onSignInPage = returnTo.startsWith("/signin");
     navigate(back ?? (onSignInPage ? "/" : returnTo), { replace: true });
@@ -51,6 +52,7 @@ export function SignIn({ expired, returnTo, onSignedIn }: SignInProps) {
           Your session ended. Sign in again to return to the page you were on.
         </p>
       ) : null}
+      <ProviderSignIn returnTo={returnTo} onSignedIn={(session, from) => finish(session, from)} />
       <p>
         With the embedded identity, ask whoever runs Slipway for a sign-in link, or mint one on the server's
         machine:

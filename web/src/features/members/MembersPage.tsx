@@ -21,7 +21,7 @@ const MembersQuery = graphql(`
 `);
 const KeysQuery = graphql(`
   query ApiKeys($org: String!, $project: String!) {
-    project(org: $org, slug: $project) { id apiKeys(first: 100) { nodes { id name prefix environments createdAt revokedAt } } }
+    project(org: $org, slug: $project) { id apiKeys(first: 100) { nodes { id name prefix environments createdAt revokedAt expiresAt lastUsedAt } } }
   }
 `);
 const AddMember = graphql(`
@@ -35,8 +35,8 @@ const RemoveMember = graphql(`
   }
 `);
 const CreateKey = graphql(`
-  mutation CreateApiKey($org: String!, $project: String!, $name: String!, $environments: [String!]!) {
-    createApiKey(org: $org, project: $project, name: $name, environments: $environments) { secret apiKey { id } }
+  mutation CreateApiKey($org: String!, $project: String!, $name: String!, $environments: [String!]!, $expiresAt: DateTime) {
+    createApiKey(org: $org, project: $project, name: $name, environments: $environments, expiresAt: $expiresAt) { secret apiKey { id } }
   }
 `);
 const RevokeKey = graphql(`
@@ -117,17 +117,21 @@ function ApiKeys({ environments }: { environments: string[] }) {
   const [, revoke] = useMutation(RevokeKey);
   const [name, setName] = useState("");
   const [scope, setScope] = useState<string[]>([]);
+  const [expires, setExpires] = useState("");
   const [secret, setSecret] = useState<string | null>(null);
   const [copied, setCopied] = useState(false);
   const [problem, setProblem] = useState<Problem | null>(null);
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const r = await create({ org, project, name, environments: scope });
+    // A date input gives the local day; the key expires at that day's end, local time.
+    const expiresAt = expires ? new Date(`${expires}T23:59:59`).toISOString() : null;
+    const r = await create({ org, project, name, environments: scope, expiresAt });
     if (r.error || !r.data) return setProblem(r.error ? describeError(r.error) : null);
     setProblem(null);
     setSecret(r.data.createApiKey.secret);
     setCopied(false);
     setName("");
+    setExpires("");
     refetch({ requestPolicy: "network-only" });
   };
   return (
@@ -135,20 +139,24 @@ function ApiKeys({ environments }: { environments: string[] }) {
       <h2 id="keys-title">API keys</h2>
       <ErrorNotice error={error} />
       <table>
-        <thead><tr><th scope="col">Name</th><th scope="col">Prefix</th><th scope="col">Environments</th><th scope="col">State</th></tr></thead>
+        <thead><tr><th scope="col">Name</th><th scope="col">Prefix</th><th scope="col">Environments</th><th scope="col">Last used</th><th scope="col">State</th></tr></thead>
         <tbody>
           {data?.project.apiKeys?.nodes.map((k) => (
             <tr key={k.id}>
               <td>{k.name}</td>
               <td className="code">{k.prefix}…</td>
               <td>{k.environments.length ? k.environments.join(", ") : "all"}</td>
+              <td>{k.lastUsedAt ? new Date(k.lastUsedAt).toLocaleString() : "never"}</td>
               <td>
-                {k.revokedAt ? `revoked ${new Date(k.revokedAt).toLocaleString()}` : (
+                {k.revokedAt ? `revoked ${new Date(k.revokedAt).toLocaleString()}` : k.expiresAt && new Date(k.expiresAt) <= new Date() ? `expired ${new Date(k.expiresAt).toLocaleString()}` : (
+                  <>
+                  {k.expiresAt ? <span className="muted">expires {new Date(k.expiresAt).toLocaleString()} </span> : null}
                   <button type="button" className="danger" onClick={async () => {
                     const r = await revoke({ org, project, id: k.id });
                     setProblem(r.error ? describeError(r.error) : null);
                     refetch({ requestPolicy: "network-only" });
                   }}>Revoke {k.name}</button>
+                  </>
                 )}
               </td>
             </tr>
@@ -157,6 +165,7 @@ function ApiKeys({ environments }: { environments: string[] }) {
       </table>
       <form onSubmit={submit} aria-label="Create an API key">
         <Field label="Key name" value={name} onChange={(e) => setName(e.target.value)} error={fieldMessage(problem, "name")} required />
+        <Field label="Expires on (optional)" type="date" value={expires} onChange={(e) => setExpires(e.target.value)} error={fieldMessage(problem, "expiresAt")} />
         <fieldset>
           <legend>May read (none checked: every environment)</legend>
           {environments.map((e) => (
@@ -167,7 +176,7 @@ function ApiKeys({ environments }: { environments: string[] }) {
         </fieldset>
         <button type="submit" className="primary">Create API key</button>
       </form>
-      {problem && !fieldMessage(problem, "name") ? <ErrorNotice problem={problem} /> : null}
+      {problem && !fieldMessage(problem, "name") && !fieldMessage(problem, "expiresAt") ? <ErrorNotice problem={problem} /> : null}
       {secret ? (
         <div role="status" className="card">
           <p>This key's secret is shown once; store it now.</p>

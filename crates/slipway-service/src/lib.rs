@@ -30,6 +30,7 @@ pub mod resources;
 mod revocation;
 pub mod sessions;
 pub mod snapshot;
+mod view_cache;
 mod writers;
 
 use std::sync::Arc;
@@ -66,6 +67,7 @@ struct Inner {
     events: Events,
     cache: SnapshotCache,
     keys: key_cache::ApiKeyCache,
+    viewers: view_cache::ViewerCache,
     stats: cache::CacheStats,
     keyring: CredentialKeyring,
     writers: writers::WriterLocks,
@@ -89,6 +91,7 @@ impl Service {
                 events: Events::new(1024),
                 cache: SnapshotCache::default(),
                 keys: key_cache::ApiKeyCache::default(),
+                viewers: view_cache::ViewerCache::default(),
                 stats: cache::CacheStats::default(),
                 keyring,
                 writers: writers::WriterLocks::default(),

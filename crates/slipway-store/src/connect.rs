@@ -2,6 +2,8 @@
 //! PostgreSQL, with the migrations run on connect when asked.
 
 use std::fmt;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
@@ -47,6 +49,8 @@ pub struct ConnectOptions {
 pub struct Store {
     pub(crate) db: DatabaseConnection,
     pub(crate) backend: Backend,
+    /// Statements sent to the database since connecting (see [`Store::statements_run`]).
+    statements: Arc<AtomicU64>,
 }
 
 impl fmt::Debug for Store {
@@ -105,15 +109,26 @@ impl Store {
                 options.max_connections(opts.max_connections.unwrap_or(DEFAULT_POSTGRES_CONNECTIONS).max(1));
             }
         }
-        let db = sea_orm::Database::connect(options).await.map_err(|e| {
+        let mut db = sea_orm::Database::connect(options).await.map_err(|e| {
             tracing::error!(error = %e, ?backend, "cannot connect to the database");
             StoreError::Unavailable("database unreachable".to_owned())
         })?;
-        let store = Store { db, backend };
+        let statements = Arc::new(AtomicU64::new(0));
+        let counter = Arc::clone(&statements);
+        db.set_metric_callback(move |_| {
+            counter.fetch_add(1, Ordering::Relaxed);
+        });
+        let store = Store { db, backend, statements };
         if opts.migrate {
             store.migrate().await?;
         }
         Ok(store)
+    }
+
+    /// How many SQL statements this store (and its clones) has sent since it connected: what a
+    /// test counts to bound the database work of one request (a count, never a time).
+    pub fn statements_run(&self) -> u64 {
+        self.statements.load(Ordering::Relaxed)
     }
 
     /// Applies every pending migration.

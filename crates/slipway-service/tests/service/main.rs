@@ -8,6 +8,7 @@
 )]
 
 mod harness;
+mod people_reads;
 mod races;
 mod rules;
 mod sessions;

@@ -1,4 +1,4 @@
-//! `ci`, `test`, `schema`, `openapi` and `bench`: thin wrappers over cargo commands (`ci` also
+//! `ci`, `test`, `schema` and `openapi`: thin wrappers over cargo commands (`ci` also
 //! runs the dashboard's checks of `web.rs`).
 
 use std::path::PathBuf;
@@ -137,12 +137,4 @@ pub fn openapi(check: bool) -> Result<()> {
         eprintln!("xtask: wrote {}", path.display());
     }
     Ok(())
-}
-
-/// The benchmarks (release build; they print numbers, they do not assert on them).
-pub fn bench() -> Result<()> {
-    run(
-        "cargo",
-        &["bench", "--locked", "-p", "slipway-service", "--bench", "resolution"],
-    )
 }

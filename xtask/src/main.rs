@@ -2,6 +2,7 @@
 //!
 //! Kept deliberately small: it shells out to cargo and reads what cargo prints.
 
+mod bench;
 mod ci;
 mod clients;
 mod fuzz;
@@ -24,7 +25,7 @@ fn usage() -> ExitCode {
          schema     rewrite schema.graphql from the code\n  \
          openapi    rewrite openapi.json (the REST endpoints' OpenAPI description) from the code\n  \
          web        the dashboard: npm install, generate GraphQL types, build and embed the bundle\n  \
-         bench      run the benchmarks and print their numbers\n  \
+         bench      the benchmarks (release build, nginx and wrk on loopback): bench [--quick]; writes BENCHMARKS.md\n  \
          fuzz       the domain's fuzz properties at length: fuzz [--cases N (20000)] [FILTER]"
     );
     ExitCode::from(2)
@@ -41,7 +42,7 @@ fn main() -> ExitCode {
         Some("schema") => ci::schema(false),
         Some("openapi") => ci::openapi(false),
         Some("web") => web::build(),
-        Some("bench") => ci::bench(),
+        Some("bench") => bench::bench(&std::env::args().skip(2).collect::<Vec<_>>()),
         Some("fuzz") => fuzz::fuzz(&std::env::args().skip(2).collect::<Vec<_>>()),
         _ => return usage(),
     };

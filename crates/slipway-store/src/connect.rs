@@ -118,7 +118,11 @@ impl Store {
         db.set_metric_callback(move |_| {
             counter.fetch_add(1, Ordering::Relaxed);
         });
-        let store = Store { db, backend, statements };
+        let store = Store {
+            db,
+            backend,
+            statements,
+        };
         if opts.migrate {
             store.migrate().await?;
         }

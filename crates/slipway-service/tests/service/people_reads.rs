@@ -18,18 +18,31 @@ both_backends!(an_authorized_persons_reads_send_no_query, async |h: &Harness| {
     s.resolve_environment(&dave, Some(("acme", "chat")), Some("staging"))
         .await
         .unwrap();
-    assert!(statements() > before, "the first read checks the membership in the database");
+    assert!(
+        statements() > before,
+        "the first read checks the membership in the database"
+    );
 
     let before = statements();
     for _ in 0..5 {
         s.resolve_environment(&dave, Some(("acme", "chat")), Some("staging"))
             .await
             .unwrap();
-        s.resolve_resource(&dave, Some(("acme", "chat")), Some("staging"), ResourceKind::Prompt, "greeting")
-            .await
-            .unwrap();
+        s.resolve_resource(
+            &dave,
+            Some(("acme", "chat")),
+            Some("staging"),
+            ResourceKind::Prompt,
+            "greeting",
+        )
+        .await
+        .unwrap();
     }
-    assert_eq!(statements() - before, 0, "authorized reads from memory send no statement");
+    assert_eq!(
+        statements() - before,
+        0,
+        "authorized reads from memory send no statement"
+    );
 });
 
 both_backends!(a_removed_member_is_refused_on_the_next_read, async |h: &Harness| {

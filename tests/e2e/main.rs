@@ -22,6 +22,7 @@ mod media_types;
 mod openapi;
 mod outage;
 mod people_cli;
+mod people_reads;
 mod process;
 mod races;
 mod rate_limit;

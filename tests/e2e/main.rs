@@ -27,6 +27,7 @@ mod oidc_issuer;
 mod openapi;
 mod outage;
 mod people_cli;
+mod people_reads;
 mod process;
 mod races;
 mod rate_limit;

@@ -1,5 +1,5 @@
-//! `ci`, `test`, `schema`, `openapi`, `config-reference` and `bench`: thin wrappers over cargo commands (`ci` also
-//! runs the dashboard's checks of `web.rs`).
+//! `ci`, `test`, `schema`, `openapi` and `config-reference`: thin wrappers over cargo commands
+//! (`ci` also runs the dashboard's checks of `web.rs`).
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -175,12 +175,4 @@ pub fn config_reference(check: bool) -> Result<()> {
         eprintln!("xtask: wrote {}", path.display());
     }
     Ok(())
-}
-
-/// The benchmarks (release build; they print numbers, they do not assert on them).
-pub fn bench() -> Result<()> {
-    run(
-        "cargo",
-        &["bench", "--locked", "-p", "slipway-service", "--bench", "resolution"],
-    )
 }

@@ -2,6 +2,7 @@
 //!
 //! Kept deliberately small: it shells out to cargo and reads what cargo prints.
 
+mod bench;
 mod ci;
 mod clients;
 mod fuzz;
@@ -25,7 +26,7 @@ fn usage() -> ExitCode {
          openapi    rewrite openapi.json (the REST endpoints' OpenAPI description) from the code\n  \
          config-reference  rewrite docs/configuration.md (every setting) from its declaration\n  \
          web        the dashboard: npm install, generate GraphQL types, build and embed the bundle\n  \
-         bench      run the benchmarks and print their numbers\n  \
+         bench      the benchmarks (release build, nginx and wrk on loopback): bench [--quick]; writes BENCHMARKS.md\n  \
          fuzz       the domain's fuzz properties at length: fuzz [--cases N (20000)] [FILTER]"
     );
     ExitCode::from(2)
@@ -43,7 +44,7 @@ fn main() -> ExitCode {
         Some("openapi") => ci::openapi(false),
         Some("config-reference") => ci::config_reference(false),
         Some("web") => web::build(),
-        Some("bench") => ci::bench(),
+        Some("bench") => bench::bench(&std::env::args().skip(2).collect::<Vec<_>>()),
         Some("fuzz") => fuzz::fuzz(&std::env::args().skip(2).collect::<Vec<_>>()),
         _ => return usage(),
     };

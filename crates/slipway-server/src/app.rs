@@ -58,8 +58,9 @@ pub fn router(state: AppState, options: &HttpOptions) -> Result<Router, StartupE
         .layer(RequestBodyLimitLayer::new(options.body_limit))
         // Back to axum's body type for the middleware and handlers inside.
         .layer(MapRequestBodyLayer::new(Body::new))
-        // Inside compression: preflight answers need a body type with a default.
-        .layer(cors)
+        // Inside compression: preflight answers need a body type with a default. Without
+        // origins there is no CORS layer at all (it would only add `Vary` to every answer).
+        .option_layer(cors)
         // Inside CORS, so that browsers can read a 429 and preflights are never counted; before
         // any handler reads a body.
         .layer(from_fn_with_state(
@@ -111,11 +112,11 @@ pub fn router(state: AppState, options: &HttpOptions) -> Result<Router, StartupE
     Ok(router.layer(middleware))
 }
 
-/// CORS: with no origins configured the layer allows none (browsers then refuse cross-origin
-/// calls), which is the same as having no CORS support.
-fn cors_layer(origins: &[String]) -> Result<CorsLayer, StartupError> {
+/// CORS: with no origins configured there is no layer (browsers then refuse cross-origin
+/// calls).
+fn cors_layer(origins: &[String]) -> Result<Option<CorsLayer>, StartupError> {
     if origins.is_empty() {
-        return Ok(CorsLayer::new());
+        return Ok(None);
     }
     let allow = if origins.iter().any(|o| o.trim() == "*") {
         AllowOrigin::any()
@@ -126,31 +127,33 @@ fn cors_layer(origins: &[String]) -> Result<CorsLayer, StartupError> {
             .collect::<Result<Vec<_>, _>>()?;
         AllowOrigin::list(values)
     };
-    Ok(CorsLayer::new()
-        .allow_origin(allow)
-        .allow_methods([Method::GET, Method::POST, Method::OPTIONS])
-        .allow_headers([
-            header::AUTHORIZATION,
-            header::CONTENT_TYPE,
-            header::IF_NONE_MATCH,
-            HeaderName::from_static("x-request-id"),
-            // Sent by watch-stream clients that resume (see `watch.rs`).
-            HeaderName::from_static("last-event-id"),
-            // Names the environment of a chat call (see `chat/`).
-            HeaderName::from_static(chat::ENVIRONMENT_HEADER),
-        ])
-        .expose_headers(
-            [
-                header::ETAG,
-                header::RETRY_AFTER,
-                REQUEST_ID_HEADER.clone(),
-                CALLER_REQUEST_ID_HEADER.clone(),
-            ]
-            .into_iter()
-            .chain(chat::SERVED_HEADERS.map(HeaderName::from_static))
-            .collect::<Vec<_>>(),
-        )
-        .max_age(Duration::from_secs(3600)))
+    Ok(Some(
+        CorsLayer::new()
+            .allow_origin(allow)
+            .allow_methods([Method::GET, Method::POST, Method::OPTIONS])
+            .allow_headers([
+                header::AUTHORIZATION,
+                header::CONTENT_TYPE,
+                header::IF_NONE_MATCH,
+                HeaderName::from_static("x-request-id"),
+                // Sent by watch-stream clients that resume (see `watch.rs`).
+                HeaderName::from_static("last-event-id"),
+                // Names the environment of a chat call (see `chat/`).
+                HeaderName::from_static(chat::ENVIRONMENT_HEADER),
+            ])
+            .expose_headers(
+                [
+                    header::ETAG,
+                    header::RETRY_AFTER,
+                    REQUEST_ID_HEADER.clone(),
+                    CALLER_REQUEST_ID_HEADER.clone(),
+                ]
+                .into_iter()
+                .chain(chat::SERVED_HEADERS.map(HeaderName::from_static))
+                .collect::<Vec<_>>(),
+            )
+            .max_age(Duration::from_secs(3600)),
+    ))
 }
 
 /// Anything unrouted: the dashboard's page for a deep link a browser opens, else JSON.

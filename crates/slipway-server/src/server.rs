@@ -20,7 +20,7 @@ use crate::oidc::JwksRefresher;
 use crate::rate_limit::{self, RateLimits};
 use crate::shutdown::Shutdown;
 use crate::startup::{self, StartupError};
-use crate::state::AppState;
+use crate::state::{AppState, SharedState};
 
 /// A server bound to its address, ready to run.
 #[derive(Debug)]
@@ -96,7 +96,7 @@ impl Server {
         let metrics = Metrics::new();
         // The metrics count committed release transitions as an outbound adapter.
         service.add_outbound(std::sync::Arc::new(metrics.clone()));
-        let state = AppState {
+        let state = AppState::new(SharedState {
             gateway,
             auth: Authenticator::new(service.clone(), JwtVerifier::new(jwt), rate_limits.clone())
                 .with_key_refresher(jwks.clone()),
@@ -106,7 +106,7 @@ impl Server {
             shutdown: Shutdown::new(),
             keepalive: settings.watch_keepalive,
             service,
-        };
+        });
         let router = app::router(
             state.clone(),
             &HttpOptions {

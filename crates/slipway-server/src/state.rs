@@ -1,6 +1,9 @@
 //! The state every handler shares: the service, the authenticator, metrics, the GraphQL schema,
-//! the rate limits and the shutdown signal. Every field is cheap to clone.
+//! the rate limits and the shutdown signal, behind one `Arc`: axum clones the state for every
+//! request (more than once), so a clone must be one reference count, not one per field.
 
+use std::ops::Deref;
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::FromRef;
@@ -12,9 +15,28 @@ use crate::metrics::Metrics;
 use crate::rate_limit::RateLimits;
 use crate::shutdown::Shutdown;
 
-/// Shared handler state.
+/// Shared handler state (its fields through `Deref`).
 #[derive(Debug, Clone)]
-pub struct AppState {
+pub struct AppState(Arc<SharedState>);
+
+impl AppState {
+    /// Shares `state`.
+    pub fn new(state: SharedState) -> Self {
+        Self(Arc::new(state))
+    }
+}
+
+impl Deref for AppState {
+    type Target = SharedState;
+
+    fn deref(&self) -> &SharedState {
+        &self.0
+    }
+}
+
+/// What [`AppState`] shares.
+#[derive(Debug)]
+pub struct SharedState {
     /// The use cases.
     pub service: Service,
     /// Bearer credentials → callers.

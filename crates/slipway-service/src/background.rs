@@ -56,6 +56,9 @@ impl Service {
         report.refreshed = self.check_revisions().await;
         self.refresh_api_keys().await;
         self.flush_api_key_usage().await;
+        // The safety net for a missed member-removal notification: people's next reads
+        // re-check their access in the database once.
+        self.inner.viewers.clear();
         report
     }
 

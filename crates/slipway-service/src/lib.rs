@@ -32,6 +32,7 @@ pub mod resources;
 mod revocation;
 pub mod sessions;
 pub mod snapshot;
+mod view_cache;
 pub mod webhooks;
 mod writers;
 
@@ -71,6 +72,7 @@ struct Inner {
     cache: SnapshotCache,
     keys: key_cache::ApiKeyCache,
     usage: api_key_usage::ApiKeyUsage,
+    viewers: view_cache::ViewerCache,
     stats: cache::CacheStats,
     keyring: CredentialKeyring,
     writers: writers::WriterLocks,
@@ -97,6 +99,7 @@ impl Service {
                 cache: SnapshotCache::default(),
                 keys: key_cache::ApiKeyCache::default(),
                 usage: api_key_usage::ApiKeyUsage::default(),
+                viewers: view_cache::ViewerCache::default(),
                 stats: cache::CacheStats::default(),
                 keyring,
                 writers: writers::WriterLocks::default(),

@@ -120,7 +120,8 @@ impl Service {
     }
 
     /// The project a resolution caller may read: an API key's own project (known without a
-    /// database read), or a project the signed-in user can view.
+    /// database read), or a project the signed-in user can view (from the viewer cache once the
+    /// database has said so).
     async fn resolution_project(&self, ctx: &Ctx, project: Option<(&str, &str)>) -> ServiceResult<ProjectId> {
         match (&ctx.caller, project) {
             (Caller::ApiKey(key), None) => Ok(key.project_id),
@@ -132,11 +133,15 @@ impl Service {
                     Err(ServiceError::NotFound(Missing::project(org, slug)))
                 }
             }
-            (Caller::User(_), Some((org, slug))) => Ok(self
-                .authorize_project(ctx, org, slug, Permission::ProjectView)
-                .await?
-                .0
-                .id),
+            (Caller::User(user), Some((org, slug))) => {
+                if let Some(id) = self.inner.viewers.get(user.id, org, slug) {
+                    return Ok(id);
+                }
+                let epoch = self.inner.viewers.epoch();
+                let (project, _) = self.authorize_project(ctx, org, slug, Permission::ProjectView).await?;
+                self.inner.viewers.insert(epoch, user.id, org, slug, project.id);
+                Ok(project.id)
+            }
             (Caller::User(_), None) => Err(ServiceError::validation("project", "name the project as ORG/PROJECT")),
             (Caller::System, _) => Err(ServiceError::Unauthenticated),
         }

@@ -1,6 +1,6 @@
 //! Revocations reaching open connections at once: when an API key is revoked or a member is
 //! removed — by this instance, or by another one whose PostgreSQL notification just arrived —
-//! the key leaves the cache and an [`Event::AccessRevoked`] wakes every watch stream and
+//! the key leaves the key cache (the member the viewer cache) and an [`Event::AccessRevoked`] wakes every watch stream and
 //! subscription of the project, which re-check the caller's access and end. The background tick
 //! (which re-reads cached keys) stays as the safety net for a missed notification.
 
@@ -18,8 +18,11 @@ impl Service {
     pub fn announce_revocation(&self, project: ProjectId, revoked: Revoked) {
         match revoked {
             Revoked::ApiKey(id) => self.inner.keys.evict_id(id),
-            // The member's approvals stop counting: the project's open releases re-settle.
-            Revoked::Member(_) => self.inner.recheck.changed(project),
+            Revoked::Member(user) => {
+                self.inner.viewers.evict(user, project);
+                // The member's approvals stop counting: the project's open releases re-settle.
+                self.inner.recheck.changed(project);
+            }
         }
         self.events().send(Event::AccessRevoked {
             project_id: project,

@@ -2,6 +2,8 @@
 //! PostgreSQL, with the migrations run on connect when asked.
 
 use std::fmt;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
@@ -56,6 +58,8 @@ pub struct Store {
     pub(crate) backend: Backend,
     /// This process's name in the release and environment notices its commits send.
     pub(crate) instance: uuid::Uuid,
+    /// Statements sent to the database since connecting (see [`Store::statements_run`]).
+    statements: Arc<AtomicU64>,
 }
 
 impl fmt::Debug for Store {
@@ -120,19 +124,31 @@ impl Store {
                 options.max_connections(opts.max_connections.unwrap_or(DEFAULT_POSTGRES_CONNECTIONS).max(1));
             }
         }
-        let db = sea_orm::Database::connect(options).await.map_err(|e| {
+        let mut db = sea_orm::Database::connect(options).await.map_err(|e| {
             tracing::error!(error = %e, ?backend, "cannot connect to the database");
             StoreError::Unavailable("database unreachable".to_owned())
         })?;
+        let statements = Arc::new(AtomicU64::new(0));
+        let counter = Arc::clone(&statements);
+        db.set_metric_callback(move |_| {
+            counter.fetch_add(1, Ordering::Relaxed);
+        });
         let store = Store {
             db,
             backend,
             instance: uuid::Uuid::new_v4(),
+            statements,
         };
         if opts.migrate {
             store.migrate().await?;
         }
         Ok(store)
+    }
+
+    /// How many SQL statements this store (and its clones) has sent since it connected: what a
+    /// test counts to bound the database work of one request (a count, never a time).
+    pub fn statements_run(&self) -> u64 {
+        self.statements.load(Ordering::Relaxed)
     }
 
     /// Applies every pending migration.

@@ -10,6 +10,7 @@
 mod background;
 mod harness;
 mod memory;
+mod people_reads;
 mod races;
 mod rules;
 mod sessions;

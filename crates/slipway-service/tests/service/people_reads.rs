@@ -1,0 +1,68 @@
+//! A person's gateway reads (`resolve` with a user's context) are authorized from memory: once
+//! the database has said that a member may view the project, further reads send no statement to
+//! the database at all — and a removed member is refused on the very next read.
+
+use slipway_domain::resource::ResourceKind;
+use slipway_service::ServiceError;
+
+use crate::both_backends;
+use crate::harness::Harness;
+use crate::story::setup;
+
+both_backends!(an_authorized_persons_reads_send_no_query, async |h: &Harness| {
+    let s = &h.service;
+    let (_alice, _bob, _carol, dave, _erin) = setup(h).await;
+    let statements = || s.store().statements_run();
+
+    let before = statements();
+    s.resolve_environment(&dave, Some(("acme", "chat")), Some("staging"))
+        .await
+        .unwrap();
+    assert!(
+        statements() > before,
+        "the first read checks the membership in the database"
+    );
+
+    let before = statements();
+    for _ in 0..5 {
+        s.resolve_environment(&dave, Some(("acme", "chat")), Some("staging"))
+            .await
+            .unwrap();
+        s.resolve_resource(
+            &dave,
+            Some(("acme", "chat")),
+            Some("staging"),
+            ResourceKind::Prompt,
+            "greeting",
+        )
+        .await
+        .unwrap();
+    }
+    assert_eq!(
+        statements() - before,
+        0,
+        "authorized reads from memory send no statement"
+    );
+});
+
+both_backends!(a_removed_member_is_refused_on_the_next_read, async |h: &Harness| {
+    let s = &h.service;
+    let (alice, _bob, _carol, dave, _erin) = setup(h).await;
+    s.resolve_environment(&dave, Some(("acme", "chat")), Some("staging"))
+        .await
+        .unwrap();
+    s.remove_member(&alice, "acme", "chat", "dave").await.unwrap();
+    let refused = s
+        .resolve_environment(&dave, Some(("acme", "chat")), Some("staging"))
+        .await
+        .unwrap_err();
+    assert!(matches!(refused, ServiceError::NotFound(_)), "{refused:?}");
+
+    // Added back, the member reads again (a refusal is never remembered).
+    s.add_member(&alice, "acme", "chat", "dave", slipway_domain::Role::Viewer)
+        .await
+        .unwrap();
+    s.resolve_environment(&dave, Some(("acme", "chat")), Some("staging"))
+        .await
+        .unwrap();
+});

@@ -126,6 +126,8 @@ test("environments reorder by drag and drop", async ({ page }) => {
   await order.getByRole("listitem").filter({ hasText: "QA" }).dragTo(order.getByRole("listitem").first());
   await expect(order.getByRole("listitem").first()).toContainText("QA");
   await page.getByRole("button", { name: "Save order" }).click();
+  // Saved: the list shows the server's order again, with nothing left to save.
+  await expect(page.getByRole("button", { name: "Save order" })).toBeDisabled();
   await page.reload();
   await expect(page.getByRole("list", { name: "Environment order" }).getByRole("listitem").first()).toContainText("QA");
 });

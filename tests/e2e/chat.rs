@@ -5,14 +5,14 @@
 //! and a client leaving reaches the upstream, key scopes hold, and no credential ever appears in
 //! an answer, a header or a metric.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
 use reqwest::header::AUTHORIZATION;
 use serde_json::{Value, json};
 
 use crate::fake_upstream::{Behavior, Fake, Shape, UPSTREAM_PRIVATE};
-use crate::helpers::{Db, Fixture, PATIENCE, TestApp, api_key, fixture, spawn_app_on};
+use crate::helpers::{Db, Fixture, PATIENCE, TestApp, api_key, fixture, spawn_app_on, spawn_app_with};
 
 const SECRET: &str = "sk-test-NEVER-SHOWN-4242";
 
@@ -351,7 +351,11 @@ on_both!(
 /// A project with providers `primary` and `backup` on two fakes, a rule through `route`, and
 /// prompt `greet` using it, all in prod; returns the app, both fakes and an API key.
 async fn failover_setup(db: Db, route_content: Value) -> Option<(TestApp, Fake, Fake, String)> {
-    let app = spawn_app_on(db).await?;
+    failover_setup_on(spawn_app_on(db).await?, route_content).await
+}
+
+/// [`failover_setup`] on a server already started.
+async fn failover_setup_on(app: TestApp, route_content: Value) -> Option<(TestApp, Fake, Fake, String)> {
     let f = fixture(&app, "fail-org", "shop").await;
     let primary = Fake::start("primary", Shape::Openai).await;
     let backup = Fake::start("backup", Shape::Openai).await;
@@ -462,6 +466,42 @@ on_both!(
     a_timeout_retries_then_falls_back,
     a_timeout_retries_then_falls_back_on_postgres
 );
+
+/// A chat call has a budget of its own: retries and fallbacks may outlast the request timeout of
+/// other routes, and the chat timeout ends a call that outlasts it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn chat_calls_take_their_own_time_budget() {
+    let short_requests = |s: &mut slipway_server::Settings| s.request_timeout = Duration::from_millis(500);
+    let app = spawn_app_with(Db::Sqlite, short_requests).await.unwrap();
+    let (app, primary, _backup, key) = failover_setup_on(app, route(&["primary"], &["backup"], 700, 1))
+        .await
+        .unwrap();
+    primary.always(Behavior::Stall);
+    let started = Instant::now();
+    let (status, headers, text) = read(post(&app, GREET, &key, json!({"inputs": {"name": "Cy"}})).await).await;
+    assert_eq!((status, content(&text).as_str()), (200, "backup: hello Cy"), "{text}");
+    assert_eq!(headers["x-slipway-attempts"], "3");
+    assert!(
+        started.elapsed() >= Duration::from_millis(1_400),
+        "both stalled attempts ran out"
+    );
+    // Other routes keep the short budget: a GraphQL read still answers well inside it.
+    let (status, _) = app.gql_raw(None, "{ __typename }", json!({})).await;
+    assert_eq!(status, 200);
+    app.finish().await;
+
+    let short_chats = |s: &mut slipway_server::Settings| s.chat_timeout = Duration::from_millis(1_000);
+    let app = spawn_app_with(Db::Sqlite, short_chats).await.unwrap();
+    let (app, primary, backup, key) = failover_setup_on(app, route(&["primary"], &["backup"], 700, 1))
+        .await
+        .unwrap();
+    primary.always(Behavior::Stall);
+    let (status, _, text) = read(post(&app, GREET, &key, json!({"inputs": {"name": "Di"}})).await).await;
+    assert_eq!(status, 503, "{text}");
+    assert!(text.contains("UNAVAILABLE"), "{text}");
+    assert!(backup.seen().is_empty(), "the call ended before its fallback");
+    app.finish().await;
+}
 
 async fn streams_arrive_chunk_by_chunk(db: Db) {
     let Some((app, primary, _backup, key)) = failover_setup(db, route(&["primary"], &["backup"], 5_000, 0)).await

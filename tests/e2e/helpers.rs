@@ -64,9 +64,15 @@ pub async fn spawn_app() -> TestApp {
 /// configured. Rate limiting is off (suites that race 50 requests or flood writes would be
 /// throttled); `rate_limit.rs` turns it on with budgets of its own.
 pub async fn spawn_app_on(db: Db) -> Option<TestApp> {
+    spawn_app_with(db, |_| {}).await
+}
+
+/// [`spawn_app_on`] with the settings changed by `adjust` first.
+pub async fn spawn_app_with(db: Db, adjust: impl FnOnce(&mut Settings)) -> Option<TestApp> {
     let dir = tempfile::tempdir().unwrap();
     let mut settings = Settings::for_data_dir(dir.path()).unwrap();
     settings.rate_limit.enabled = false;
+    adjust(&mut settings);
     if db == Db::Postgres {
         let base = postgres_base()?;
         let name = format!("slipway_e2e_{}", uuid::Uuid::now_v7().simple());

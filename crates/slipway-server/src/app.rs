@@ -29,8 +29,10 @@ use crate::{
 pub struct HttpOptions {
     /// Largest request body in bytes.
     pub body_limit: usize,
-    /// Per-request time limit.
+    /// Per-request time limit (the chat endpoints excepted).
     pub request_timeout: Duration,
+    /// Time limit of a chat call, all its attempts included.
+    pub chat_timeout: Duration,
     /// CORS origins (`*` for any); empty: no CORS headers.
     pub cors_origins: Vec<String>,
     /// Serve GraphiQL's assets.
@@ -66,8 +68,13 @@ pub fn router(state: AppState, options: &HttpOptions) -> Result<Router, StartupE
         .layer(from_fn_with_state(
             state.rate_limits.clone(),
             rate_limit::middleware::limit_addresses,
-        ))
-        .layer(from_fn_with_state(options.request_timeout, timeout));
+        ));
+    // Model calls take their own budget (a routing rule's attempts, retries and fallbacks may
+    // need minutes); every other route the request timeout.
+    let chat_routes = Router::new()
+        .route("/v1/prompts/{*path}", post(chat::prompt_chat))
+        .route("/v1/chat/completions", post(chat::completions))
+        .route_layer(from_fn_with_state(options.chat_timeout, timeout));
     let mut router = Router::new().route("/graphql", get(graphql::get).post(graphql::post));
     if options.graphiql {
         router = router.route("/graphiql/{file}", get(graphiql::asset));
@@ -79,8 +86,6 @@ pub fn router(state: AppState, options: &HttpOptions) -> Result<Router, StartupE
         .route("/v1/config", get(gateway::config))
         .route("/v1/config/watch", get(watch::watch))
         .route("/v1/config/{kind}/{*key}", get(gateway::resource))
-        .route("/v1/prompts/{*path}", post(chat::prompt_chat))
-        .route("/v1/chat/completions", post(chat::completions))
         .route(oidc_client::PATH, {
             let settings = options.public_oidc.clone();
             get(move || async move { oidc_client::respond(&settings) })
@@ -89,6 +94,8 @@ pub fn router(state: AppState, options: &HttpOptions) -> Result<Router, StartupE
         .route("/readyz", get(health::readyz))
         .route("/", get(dashboard::index))
         .route("/assets/{file}", get(dashboard::asset))
+        .route_layer(from_fn_with_state(options.request_timeout, timeout))
+        .merge(chat_routes)
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(state);

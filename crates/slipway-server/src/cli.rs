@@ -233,6 +233,12 @@ pub struct Options {
     #[arg(long, env = "SLIPWAY_REQUEST_TIMEOUT", global = true, value_parser = parse_duration, help_heading = "Server")]
     #[serde(deserialize_with = "crate::duration::deserialize_opt")]
     pub request_timeout: Option<Duration>,
+    /// Longest time a call of the chat endpoints may take before it fails with 503, all its
+    /// attempts, retries and fallbacks included (a streamed answer is not limited once it
+    /// started) [default: 10m].
+    #[arg(long, env = "SLIPWAY_CHAT_TIMEOUT", global = true, value_parser = parse_duration, help_heading = "Server")]
+    #[serde(deserialize_with = "crate::duration::deserialize_opt")]
+    pub chat_timeout: Option<Duration>,
     /// Origins allowed to call the API from a browser, comma-separated, or `*` [default: none].
     #[arg(
         long,

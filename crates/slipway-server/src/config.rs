@@ -23,6 +23,8 @@ pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 pub const SQLITE_FILE: &str = "slipway.db";
 /// The default time a client has to send a request's complete headers.
 pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// The default time limit of a chat call, all its attempts included.
+pub const DEFAULT_CHAT_TIMEOUT: Duration = Duration::from_secs(600);
 /// The default time a keep-alive connection may stay idle between requests.
 pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
 /// The default number of connections served at once.
@@ -104,6 +106,8 @@ pub struct Settings {
     pub body_limit: usize,
     /// Per-request time limit (not applied to the body of streams).
     pub request_timeout: Duration,
+    /// Time limit of a chat call, all its attempts included.
+    pub chat_timeout: Duration,
     /// Browser origins allowed by CORS (`*` for any); empty turns CORS off.
     pub cors_origins: Vec<String>,
     /// Time from a request's first byte (or a connection's opening) to its complete headers.
@@ -151,6 +155,7 @@ impl fmt::Debug for Settings {
             .field("graphiql", &self.graphiql)
             .field("body_limit", &self.body_limit)
             .field("request_timeout", &self.request_timeout)
+            .field("chat_timeout", &self.chat_timeout)
             .field("cors_origins", &self.cors_origins)
             .field("header_read_timeout", &self.header_read_timeout)
             .field("idle_timeout", &self.idle_timeout)
@@ -289,6 +294,11 @@ impl Settings {
                 .request_timeout
                 .or(file.request_timeout)
                 .unwrap_or(Duration::from_secs(30)),
+            chat_timeout: positive(
+                options.chat_timeout.or(file.chat_timeout),
+                DEFAULT_CHAT_TIMEOUT,
+                "chat_timeout",
+            )?,
             cors_origins: options.cors_origins.or(file.cors_origins).unwrap_or_default(),
             header_read_timeout: positive(
                 options.header_read_timeout.or(file.header_read_timeout),

@@ -112,6 +112,7 @@ impl Server {
             &HttpOptions {
                 body_limit: settings.body_limit,
                 request_timeout: settings.request_timeout,
+                chat_timeout: settings.chat_timeout,
                 cors_origins: settings.cors_origins.clone(),
                 graphiql: settings.graphiql,
                 metrics: metrics_listener.is_none(),

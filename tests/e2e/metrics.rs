@@ -10,7 +10,7 @@ use serde_json::json;
 use crate::helpers::{
     Db, PATIENCE, TestApp, api_key, fixture, new_prompt_version, publish_prompt, spawn_app, spawn_app_on, spawn_with,
 };
-use crate::subscriptions::{connect, init};
+use crate::subscriptions::{connect, init, send};
 
 async fn scrape(app: &TestApp) -> String {
     let response = app.get("/metrics", None).await;
@@ -54,6 +54,11 @@ async fn the_exposition_names_every_family_operators_use() {
     init(&mut socket, json!({ "Authorization": format!("Bearer {}", f.owner) }))
         .await
         .unwrap();
+    // Operations sent over the socket are counted by name as POSTs are.
+    let read =
+        json!({"id": "1", "type": "subscribe", "payload": {"query": "query OverSocket { viewer { user { id } } }"}});
+    send(&mut socket, read).await;
+    scrape_until(&app, "slipway_graphql_requests_total{operation=\"OverSocket\"} 1\n").await;
 
     let text = scrape_until(&app, "slipway_websocket_connections 1\n").await;
     for line in [

@@ -28,6 +28,7 @@ mod error;
 mod guard;
 mod loaders;
 pub mod mutation;
+mod observe;
 mod pagination;
 pub mod query;
 mod schema;
@@ -37,6 +38,7 @@ mod transport;
 pub mod types;
 
 pub use guard::{MAX_OPERATIONS_PER_CONNECTION, OperationBudget, OverBudget, budget_operations, mentions_mutation};
+pub use observe::{OperationObserver, observe_operations};
 pub use schema::{AppSchema, SchemaOptions, attach, build_schema, connection_data, sdl};
 pub use transport::{connection_init, connection_token};
 

@@ -7,6 +7,7 @@ use crate::codes::DocumentErrorCodes;
 use crate::context::RequestState;
 use crate::guard::{DocumentGuard, GuardLimits, ShapeLimits};
 use crate::mutation::MutationRoot;
+use crate::observe::ObserveOperations;
 use crate::query::QueryRoot;
 use crate::subscription::SubscriptionRoot;
 
@@ -64,6 +65,7 @@ pub fn build_schema(service: Service, options: SchemaOptions) -> AppSchema {
     let builder = Schema::build(QueryRoot, MutationRoot::default(), SubscriptionRoot)
         .data(service)
         .extension(DocumentErrorCodes)
+        .extension(ObserveOperations)
         .extension(DocumentGuard(GuardLimits {
             max_nesting: options.max_nesting,
             shape: ShapeLimits {

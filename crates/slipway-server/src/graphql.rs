@@ -17,7 +17,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
-use slipway_graphql::{AppSchema, SchemaOptions};
+use slipway_graphql::{AppSchema, OperationObserver, SchemaOptions};
 use slipway_service::Service;
 use tokio::sync::oneshot;
 
@@ -25,6 +25,7 @@ use crate::config::Settings;
 use crate::error::ApiError;
 use crate::graphiql;
 use crate::media::{self, ResponseMedia};
+use crate::metrics::Metrics;
 use crate::rate_limit::{ClientAddress, SocketBudget, Subject};
 use crate::request_id::RequestId;
 use crate::state::AppState;
@@ -256,6 +257,7 @@ async fn serve_socket(
     let auth = state.auth.clone();
     let service = state.service.clone();
     let limits = state.rate_limits.clone();
+    let operations: Arc<dyn OperationObserver> = Arc::new(CountOperations(state.metrics.clone()));
     let (initialized, init_seen) = oneshot::channel::<()>();
     let connection = GraphQLWebSocket::new(socket, state.graphql.schema.clone(), protocol)
         .on_connection_init(move |payload: Value| {
@@ -265,6 +267,7 @@ async fn serve_socket(
                     auth.authenticate_token(&token, request_id.as_ref(), address).await
                 })
                 .await?;
+                slipway_graphql::observe_operations(&mut data, operations);
                 if limits.is_enabled() {
                     slipway_graphql::budget_operations(&mut data, Arc::new(SocketBudget::new(limits, address)));
                 }
@@ -285,6 +288,17 @@ async fn serve_socket(
         () = connection => {}
         () = init_overdue => tracing::debug!("closing a GraphQL WebSocket: no connection_init in time"),
         () = shutdown.wait() => tracing::debug!("closing a GraphQL WebSocket for shutdown"),
+    }
+}
+
+/// Counts the operations a WebSocket connection sends as POSTs are counted: by operation name,
+/// else the name the document declares.
+struct CountOperations(Metrics);
+
+impl OperationObserver for CountOperations {
+    fn operation(&self, name: Option<&str>, document: &str) {
+        let name = name.or_else(|| crate::metrics::declared_name(document));
+        self.0.record_graphql_operation(name);
     }
 }
 

@@ -276,7 +276,8 @@ impl Metrics {
         OpenGuard(self.inner.websockets.clone())
     }
 
-    /// Counts a GraphQL request over HTTP by its operation name (bounded, see `operations.rs`).
+    /// Counts a GraphQL operation (a POST, or one sent over a WebSocket) by its name (bounded, see
+    /// `operations.rs`).
     pub fn record_graphql_operation(&self, name: Option<&str>) {
         self.inner.operations.record(name);
     }

@@ -186,6 +186,11 @@ async fn a_prompt_ships_from_the_command_line() {
         waiting.contains(&release) && waiting.contains("PENDING  -> prod"),
         "{waiting}"
     );
+    let mine = text(&bob.run(&["releases"]).await);
+    assert!(mine.contains(&format!("acme/bot  {release}  PENDING")), "{mine}");
+    let carol = Person::pipeline(&app, app.token("carol"));
+    let nothing = text(&carol.run(&["releases"]).await);
+    assert!(nothing.contains("no release waits for your approval"), "{nothing}");
     let approved = text(&bob.run(&["approve", &release]).await);
     assert!(
         approved.contains("DEPLOYED  -> prod") && approved.contains("(1 approval)"),

@@ -106,7 +106,7 @@ async fn the_readme_command_line_tour_works_as_written() {
         "login", "status", "publish", "deploy", "promote", "releases", "approve", "reject", "rollback", "diff",
     ] {
         assert!(
-            cli.contains(&format!("slipway {command} ")),
+            cli.contains(&format!("slipway {command} ")) || cli.contains(&format!("slipway {command}\n")),
             "the section runs slipway {command}"
         );
     }

@@ -20,7 +20,8 @@ pub enum PeopleCommand {
     Deploy(DeployArgs),
     /// Promote what one environment serves to another.
     Promote(PromoteArgs),
-    /// A project's releases waiting for approval (or in the states given), the 50 newest.
+    /// The releases waiting for your approval across projects, or a project's releases waiting
+    /// for approval (or in the states given); the 50 newest.
     Releases(ReleasesArgs),
     /// Approve a release.
     Approve(ReleaseArgs),
@@ -136,11 +137,13 @@ pub struct PromoteArgs {
 /// `slipway releases`.
 #[derive(Debug, Args)]
 pub struct ReleasesArgs {
-    /// The project, as ORG/PROJECT.
+    /// The project, as ORG/PROJECT; without it, the releases of every project that wait for
+    /// your approval.
     #[arg(value_name = "ORG/PROJECT")]
-    pub project: String,
-    /// Release states to list (repeatable), e.g. PENDING, APPROVED, DEPLOYED.
-    #[arg(long = "state", value_name = "STATE", default_values_t = [String::from("PENDING")])]
+    pub project: Option<String>,
+    /// Release states to list (repeatable), e.g. PENDING, APPROVED, DEPLOYED [default: PENDING];
+    /// only with ORG/PROJECT.
+    #[arg(long = "state", value_name = "STATE", requires = "project")]
     pub states: Vec<String>,
     #[command(flatten)]
     #[allow(missing_docs)]

@@ -332,8 +332,14 @@ async fn promote(client: &Client, args: PromoteArgs) -> Result<String, RemoteErr
 }
 
 async fn releases(client: &Client, args: ReleasesArgs) -> Result<String, RemoteError> {
-    let (org, project) = project_ref(&args.project)?;
-    let states: Vec<String> = args.states.iter().map(|s| s.to_ascii_uppercase()).collect();
+    let Some(project_arg) = &args.project else {
+        return awaiting_me(client, args.output).await;
+    };
+    let (org, project) = project_ref(project_arg)?;
+    let mut states: Vec<String> = args.states.iter().map(|s| s.to_ascii_uppercase()).collect();
+    if states.is_empty() {
+        states.push("PENDING".to_owned());
+    }
     let document = format!(
         "query($org: String!, $project: String!, $states: [ReleaseState!]!) {{ project(org: $org, slug: $project) {{
            releases(states: $states, first: 50) {{ nodes {{ {RELEASE} }} }} }} }}"
@@ -347,9 +353,38 @@ async fn releases(client: &Client, args: ReleasesArgs) -> Result<String, RemoteE
         .unwrap_or_default();
     print(args.output, &data, || {
         if nodes.is_empty() {
-            return format!("no {} releases in {}", states.join(" or ").to_lowercase(), args.project);
+            return format!("no {} releases in {project_arg}", states.join(" or ").to_lowercase());
         }
         nodes.iter().map(release_line).collect::<Vec<_>>().join("\n")
+    })
+}
+
+/// The releases of every project whose approval would count, each line naming its project.
+async fn awaiting_me(client: &Client, output: Output) -> Result<String, RemoteError> {
+    let document = format!(
+        "query {{ releasesAwaitingMyApproval(first: 50) {{ nodes {{ organizationSlug projectSlug {RELEASE} }} }} }}"
+    );
+    let data = client.run(&document, json!({})).await?;
+    let nodes = data["releasesAwaitingMyApproval"]["nodes"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    print(output, &data, || {
+        if nodes.is_empty() {
+            return "no release waits for your approval".to_owned();
+        }
+        nodes
+            .iter()
+            .map(|release| {
+                format!(
+                    "{}/{}  {}",
+                    release["organizationSlug"].as_str().unwrap_or("?"),
+                    release["projectSlug"].as_str().unwrap_or("?"),
+                    release_line(release)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
     })
 }
 

@@ -1,7 +1,8 @@
 //! Webhooks end to end, against a receiver on loopback started by the test: deliveries are
 //! signed per Standard Webhooks (a tampered body fails verification), arrive in commit order per
 //! endpoint, stop for a disabled endpoint, never reach a private address, are managed only with
-//! `project:manage_webhooks`, and survive a SIGKILL of `slipway serve` mid-delivery.
+//! `project:manage_webhooks`, are retried after 500s and timeouts, and survive a SIGKILL of
+//! `slipway serve` mid-delivery.
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
@@ -15,7 +16,7 @@ use serde_json::{Value, json};
 use slipway_auth::webhook::WebhookSecret;
 use tokio::sync::mpsc;
 
-use crate::helpers::{Db, PATIENCE, fixture, publish_prompt, spawn_app, spawn_app_on, spawn_with};
+use crate::helpers::{Db, PATIENCE, fixture, publish_prompt, spawn_app, spawn_app_on, spawn_app_with, spawn_with};
 use crate::process::ServerProcess;
 
 /// One request the receiver got.
@@ -39,6 +40,8 @@ impl Received {
 enum Reply {
     /// Never answer (the sender's timeout, or a kill, ends the attempt).
     Stall,
+    /// Answer with this status.
+    Status(u16),
 }
 
 #[derive(Clone)]
@@ -67,6 +70,7 @@ async fn receive(State(r): State<Receiver>, headers: HeaderMap, body: Bytes) -> 
             tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
             StatusCode::NO_CONTENT
         }
+        Some(Reply::Status(code)) => StatusCode::from_u16(code).unwrap(),
         None => StatusCode::NO_CONTENT,
     }
 }
@@ -233,6 +237,71 @@ async fn deliveries_are_signed_ordered_and_guarded() {
     );
     assert!(seen.try_recv().is_err(), "nothing else arrived");
     app.finish().await;
+}
+
+/// A 500, a timeout and a 503 are each tried again, later each time, until the endpoint takes
+/// the event; the log tells what every attempt got.
+async fn failures_are_retried(db: Db) {
+    let quick = |s: &mut slipway_server::Settings| {
+        s.webhook_timeout = std::time::Duration::from_millis(500);
+        s.webhook_retry_delay = std::time::Duration::from_millis(200);
+    };
+    let Some(app) = spawn_app_with(db, quick).await else {
+        return;
+    };
+    let f = fixture(&app, "retry-hooks", "shop").await;
+    let (url, _, mut seen) = receiver(&[Reply::Status(500), Reply::Stall, Reply::Status(503)]).await;
+    let vars = json!({ "org": f.org, "project": f.project, "url": url, "events": ["release.deployed"] });
+    let created = app.gql(&f.owner, CREATE, vars).await;
+    let endpoint = created["createWebhookEndpoint"]["endpoint"]["id"].clone();
+    let ids = json!({ "org": f.org, "project": f.project, "id": endpoint });
+    let sent = app
+        .gql(
+            &f.owner,
+            "mutation($org: String!, $project: String!, $id: ID!) { sendTestWebhook(org: $org, project: $project, id: $id) }",
+            ids,
+        )
+        .await;
+    let event = sent["sendTestWebhook"].as_str().unwrap().to_owned();
+    let mut arrivals = Vec::new();
+    for _ in 0..4 {
+        let got = next(&mut seen).await;
+        assert_eq!(got.id, event, "every attempt carries the event's id");
+        arrivals.push((tokio::time::Instant::now(), got.timestamp));
+    }
+    let gaps: Vec<_> = arrivals.windows(2).map(|w| w[1].0 - w[0].0).collect();
+    assert!(
+        gaps.iter().all(|gap| *gap >= std::time::Duration::from_millis(100)),
+        "each retry waited: {gaps:?}"
+    );
+
+    let project = json!({ "org": f.org, "project": f.project });
+    let deadline = tokio::time::Instant::now() + PATIENCE;
+    let delivery = loop {
+        let data = app.gql(&f.owner, DELIVERIES, project.clone()).await;
+        let delivery = data["project"]["webhookEndpoints"]["nodes"][0]["deliveries"]["nodes"][0].clone();
+        if delivery["status"] == "delivered" {
+            break delivery;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "never settled: {delivery}");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    assert_eq!(
+        (delivery["attempts"].clone(), delivery["responseCode"].clone()),
+        (json!(4), json!(204))
+    );
+    assert!(seen.try_recv().is_err(), "nothing after the delivery");
+    app.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn failed_attempts_are_retried_until_delivered() {
+    failures_are_retried(Db::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn failed_attempts_are_retried_until_delivered_on_postgres() {
+    failures_are_retried(Db::Postgres).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

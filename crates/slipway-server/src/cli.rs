@@ -269,6 +269,17 @@ pub struct Options {
         help_heading = "Webhooks"
     )]
     pub webhook_addresses: Option<String>,
+    /// How long one webhook attempt may take, connecting included, before it counts as failed
+    /// (at most 60s) [default: 10s].
+    #[arg(long, env = "SLIPWAY_WEBHOOK_TIMEOUT", global = true, value_parser = parse_duration, help_heading = "Webhooks")]
+    #[serde(deserialize_with = "crate::duration::deserialize_opt")]
+    pub webhook_timeout: Option<Duration>,
+    /// How long a failed webhook delivery waits before its first retry; each further retry waits
+    /// twice as long (up to 2h, with jitter), and a delivery is retried for 24h after its event
+    /// [default: 30s].
+    #[arg(long, env = "SLIPWAY_WEBHOOK_RETRY_DELAY", global = true, value_parser = parse_duration, help_heading = "Webhooks")]
+    #[serde(deserialize_with = "crate::duration::deserialize_opt")]
+    pub webhook_retry_delay: Option<Duration>,
     /// How often background work runs: release expiry, auto-apply after a freeze, the revision
     /// check across instances [default: 5s].
     #[arg(long, env = "SLIPWAY_TICK_INTERVAL", global = true, value_parser = parse_duration, help_heading = "Server")]

@@ -23,6 +23,12 @@ pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 pub const SQLITE_FILE: &str = "slipway.db";
 /// The default time a client has to send a request's complete headers.
 pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// The default time one webhook attempt may take.
+pub const DEFAULT_WEBHOOK_TIMEOUT: Duration = Duration::from_secs(10);
+/// The longest a webhook attempt may be given: well inside the two-minute claim on a delivery.
+pub const MAX_WEBHOOK_TIMEOUT: Duration = Duration::from_secs(60);
+/// The default delay before a failed delivery's first retry.
+pub const DEFAULT_WEBHOOK_RETRY_DELAY: Duration = Duration::from_secs(30);
 /// The default time limit of a chat call, all its attempts included.
 pub const DEFAULT_CHAT_TIMEOUT: Duration = Duration::from_secs(600);
 /// The default time a keep-alive connection may stay idle between requests.
@@ -134,6 +140,10 @@ pub struct Settings {
     pub public_url: Option<String>,
     /// Which addresses webhook deliveries may connect to.
     pub webhook_addresses: AddressScope,
+    /// How long one webhook attempt may take.
+    pub webhook_timeout: Duration,
+    /// How long a failed delivery waits before its first retry.
+    pub webhook_retry_delay: Duration,
 }
 
 impl fmt::Debug for Settings {
@@ -169,6 +179,8 @@ impl fmt::Debug for Settings {
             .field("log_format", &self.log_format)
             .field("public_url", &self.public_url)
             .field("webhook_addresses", &self.webhook_addresses)
+            .field("webhook_timeout", &self.webhook_timeout)
+            .field("webhook_retry_delay", &self.webhook_retry_delay)
             .finish()
     }
 }
@@ -276,9 +288,26 @@ impl Settings {
             .map_err(|e| StartupError::Config(e.to_string()))?
             .unwrap_or_default();
         let public_url = options.public_url.or(file.public_url);
+        let webhook_timeout = positive(
+            options.webhook_timeout.or(file.webhook_timeout),
+            DEFAULT_WEBHOOK_TIMEOUT,
+            "webhook_timeout",
+        )?;
+        if webhook_timeout > MAX_WEBHOOK_TIMEOUT {
+            return Err(StartupError::Config(format!(
+                "webhook_timeout: must be at most {}s (a delivery's claim lasts two minutes)",
+                MAX_WEBHOOK_TIMEOUT.as_secs()
+            )));
+        }
         Ok(Settings {
             public_url,
             webhook_addresses,
+            webhook_timeout,
+            webhook_retry_delay: positive(
+                options.webhook_retry_delay.or(file.webhook_retry_delay),
+                DEFAULT_WEBHOOK_RETRY_DELAY,
+                "webhook_retry_delay",
+            )?,
             database_max_connections: options.database_max_connections.or(file.database_max_connections),
             database_acquire_timeout: positive(
                 options.database_acquire_timeout.or(file.database_acquire_timeout),
@@ -525,6 +554,27 @@ mod tests {
         let s = Settings::resolve(Options::default(), Some(SecretString::from("c2VjcmV0"))).unwrap();
         assert!(matches!(s.credential_key, CredentialKeySource::Inline(_)));
         assert!(!format!("{s:?}").contains("c2VjcmV0"));
+    }
+
+    #[test]
+    fn webhook_timing_has_defaults_and_bounds() {
+        let s = Settings::resolve(Options::default(), None).unwrap();
+        assert_eq!(
+            (s.webhook_timeout, s.webhook_retry_delay),
+            (DEFAULT_WEBHOOK_TIMEOUT, DEFAULT_WEBHOOK_RETRY_DELAY)
+        );
+        let long = Options {
+            webhook_timeout: Some(Duration::from_secs(61)),
+            ..Options::default()
+        };
+        let error = Settings::resolve(long, None).unwrap_err().to_string();
+        assert!(error.contains("webhook_timeout: must be at most 60s"), "{error}");
+        let zero = Options {
+            webhook_retry_delay: Some(Duration::ZERO),
+            ..Options::default()
+        };
+        let error = Settings::resolve(zero, None).unwrap_err().to_string();
+        assert!(error.contains("webhook_retry_delay: must be longer than zero"), "{error}");
     }
 
     #[test]

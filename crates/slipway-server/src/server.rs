@@ -75,8 +75,9 @@ impl Server {
         let gateway = slipway_gateway::Gateway::new(service.clone(), &slipway_gateway::ClientOptions::default())
             .map_err(|e| StartupError::Config(e.to_string()))?;
         let webhooks =
-            slipway_gateway::webhook::WebhookSender::new(settings.webhook_addresses, crate::webhooks::ATTEMPT_TIMEOUT)
+            slipway_gateway::webhook::WebhookSender::new(settings.webhook_addresses, settings.webhook_timeout)
                 .map_err(|e| StartupError::Config(e.to_string()))?;
+        service.set_webhook_retry_delay(settings.webhook_retry_delay);
         service.set_dashboard_url(&settings.public_url.clone().unwrap_or_else(|| {
             let mut addr = listener.local_addr().unwrap_or(settings.listen);
             if addr.ip().is_unspecified() {

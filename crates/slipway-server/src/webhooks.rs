@@ -15,8 +15,6 @@ use tokio::task::JoinHandle;
 
 /// How long the loop waits for a wake-up before looking for due deliveries anyway.
 const POLL: Duration = Duration::from_secs(1);
-/// How long one attempt may take, connection included.
-pub const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Deliveries claimed per round (one per endpoint).
 const ROUND: u32 = 32;
 

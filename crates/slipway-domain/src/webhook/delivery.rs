@@ -10,7 +10,7 @@ use chrono::{DateTime, Duration, Utc};
 use uuid::Uuid;
 
 use crate::webhook::EventKind;
-use crate::webhook::retry::{Retry, Roll, after_failure};
+use crate::webhook::retry::{Retry, Roll, Schedule};
 use crate::{ValidationError, WebhookDeliveryId, WebhookEndpointId};
 
 /// One event's delivery to one endpoint, as the delivery log shows it (its body stays with the
@@ -144,15 +144,22 @@ pub struct Settled {
 }
 
 /// Settles a delivery created at `created_at` after its `attempts`-th attempt (1 for the
-/// first), made at `now`, got `outcome`.
-pub fn settle(created_at: DateTime<Utc>, attempts: u32, outcome: Outcome, now: DateTime<Utc>, roll: Roll) -> Settled {
+/// first), made at `now`, got `outcome`; a failure is retried on `schedule`.
+pub fn settle(
+    schedule: &Schedule,
+    created_at: DateTime<Utc>,
+    attempts: u32,
+    outcome: Outcome,
+    now: DateTime<Utc>,
+    roll: Roll,
+) -> Settled {
     if outcome.delivered() {
         return Settled {
             status: DeliveryStatus::Delivered,
             next_attempt_at: None,
         };
     }
-    match after_failure(created_at, attempts, now, roll) {
+    match schedule.after_failure(created_at, attempts, now, roll) {
         Retry::At(at) => Settled {
             status: DeliveryStatus::Pending,
             next_attempt_at: Some(at),
@@ -219,12 +226,12 @@ mod tests {
     #[test]
     fn a_failure_reschedules_until_the_day_is_over() {
         let roll = Roll::from_bits(0);
-        let ok = settle(at(0), 1, Outcome::Answered(200), at(0), roll);
+        let ok = settle(&Schedule::default(), at(0), 1, Outcome::Answered(200), at(0), roll);
         assert_eq!((ok.status, ok.next_attempt_at), (DeliveryStatus::Delivered, None));
-        let again = settle(at(0), 1, Outcome::Answered(500), at(0), roll);
+        let again = settle(&Schedule::default(), at(0), 1, Outcome::Answered(500), at(0), roll);
         assert_eq!(again.status, DeliveryStatus::Pending);
         assert_eq!(again.next_attempt_at, Some(at(15)));
-        let late = settle(at(0), 20, Outcome::TimedOut, at(86_000), roll);
+        let late = settle(&Schedule::default(), at(0), 20, Outcome::TimedOut, at(86_000), roll);
         assert_eq!((late.status, late.next_attempt_at), (DeliveryStatus::Failed, None));
     }
 

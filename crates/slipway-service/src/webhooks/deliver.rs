@@ -91,7 +91,14 @@ impl Service {
             at,
             outcome,
             latency_ms,
-            settled: settle(claimed.delivery.created_at, attempts, outcome, at, jitter()),
+            settled: settle(
+                &self.webhook_schedule(),
+                claimed.delivery.created_at,
+                attempts,
+                outcome,
+                at,
+                jitter(),
+            ),
             health: health(claimed.failing_since, outcome, at),
         };
         if record.health.disable {

@@ -8,6 +8,7 @@ mod manage;
 
 use std::sync::{Arc, OnceLock};
 
+use slipway_domain::webhook::retry::{MAX_DELAY, Schedule};
 use slipway_store::Write;
 use tokio::sync::Notify;
 
@@ -23,6 +24,8 @@ pub(crate) struct WebhookState {
     pub(crate) wake: Arc<Notify>,
     /// The dashboard's public base URL, for the links in payloads.
     pub(crate) dashboard_url: OnceLock<String>,
+    /// When failed deliveries are tried again (the domain's default unless the server sets one).
+    pub(crate) schedule: OnceLock<Schedule>,
 }
 
 /// Whether a write queues a delivery (and so wakes the sender).
@@ -45,5 +48,17 @@ impl crate::Service {
             .webhooks
             .dashboard_url
             .set(url.trim_end_matches('/').to_owned());
+    }
+
+    /// Sets the delay before a failed delivery's first retry (once; later calls are ignored).
+    /// Further retries double it up to the domain's cap, for a day.
+    pub fn set_webhook_retry_delay(&self, first: std::time::Duration) {
+        let first = chrono::Duration::from_std(first).unwrap_or(MAX_DELAY);
+        let _ = self.inner.webhooks.schedule.set(Schedule::with_first_delay(first));
+    }
+
+    /// The retry schedule deliveries follow.
+    pub(crate) fn webhook_schedule(&self) -> Schedule {
+        self.inner.webhooks.schedule.get().copied().unwrap_or_default()
     }
 }

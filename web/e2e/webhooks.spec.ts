@@ -2,8 +2,9 @@
 // 127.0.0.1, copies its secret, sends the test event and watches it become delivered (204);
 // the receiver got a request signed with that secret; a redelivery repeats its webhook-id; a
 // rotated secret signs beside the old one; a refused URL is explained at its field; the
-// endpoint is disabled and deleted. A developer or a viewer sees no Webhooks entry, and the page
-// itself answers FORBIDDEN with what that means.
+// endpoint is disabled and deleted. An endpoint at a private address shows the sender's
+// refusal in its log and reads as failing; its log pages with "More". A developer or a viewer
+// sees no Webhooks entry, and the page itself answers FORBIDDEN with what that means.
 import { createHmac } from "node:crypto";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -159,6 +160,46 @@ test("the owner adds an endpoint, tests it, redelivers, rotates its secret and d
   await card.getByRole("button", { name: "Delete endpoint" }).click();
   await expect(card).toHaveCount(0);
   await expect(page.getByText("No endpoints yet.")).toBeVisible();
+  expect(errors).toEqual([]);
+});
+
+test("an endpoint at an address the sender may not reach says so in its log, is failing, and its log pages", async ({ page }) => {
+  const errors = pageErrors(page);
+  // A private address passes the URL rule; the sender refuses to connect to it.
+  const blocked = "https://10.0.0.1/hook";
+  // Listed before it, so its log is read after another endpoint's cursor.
+  await gql(owner, `mutation { createWebhookEndpoint(org: "hooli", project: "relay", input: { url: "https://hooks.example.com/first", events: ["release.deployed"] }) { secret } }`);
+  await openProject(page, "wanda", "Wanda");
+  await page.getByRole("link", { name: "Webhooks" }).click();
+  const form = page.getByRole("form", { name: "Add a webhook endpoint" });
+  await form.getByLabel("URL").fill(blocked);
+  await form.getByRole("checkbox", { name: /release\.created/ }).check();
+  await form.getByRole("button", { name: "Add endpoint" }).click();
+  await expect(page.getByLabel("New endpoint's signing secret")).toContainText("whsec_");
+  const card = page.getByRole("region", { name: blocked });
+  await card.getByRole("button", { name: "Send test event" }).click();
+  const row = card.getByRole("table", { name: `Deliveries to ${blocked}` }).getByRole("row").filter({ hasText: "webhook.test" });
+  await expect(row).toContainText("the endpoint's address is not allowed");
+  await expect(row).toContainText("pending");
+  await expect(card.locator(".badge", { hasText: /^failing$/ })).toBeVisible();
+  await expect(card.getByText(/^Failing since .*: deliveries are being retried\.$/)).toBeVisible();
+
+  // 20 more test events queue behind the retry: a page of the log, then "More" for the 21st.
+  const listed = (await gql(owner, `{ project(org: "hooli", slug: "relay") { webhookEndpoints { nodes { id url } } } }`)) as {
+    project: { webhookEndpoints: { nodes: { id: string; url: string }[] } };
+  };
+  const id = listed.project.webhookEndpoints.nodes.find((e) => e.url === blocked)?.id;
+  for (let n = 0; n < 20; n++) {
+    await gql(owner, `mutation($id: ID!) { sendTestWebhook(org: "hooli", project: "relay", id: $id) }`, { id });
+  }
+  await card.getByRole("button", { name: "Refresh deliveries" }).click();
+  const log = card.getByRole("table", { name: `Deliveries to ${blocked}` });
+  await expect(log.getByRole("row").filter({ hasText: "webhook.test" })).toHaveCount(20);
+  await log.getByRole("button", { name: "More deliveries" }).click();
+  await expect(log.getByRole("row").filter({ hasText: "webhook.test" })).toHaveCount(21);
+  await expect(log.getByRole("button", { name: "More deliveries" })).toHaveCount(0);
+  // The oldest, last on the newest-first log, is the one that was tried.
+  await expect(log.getByRole("row").filter({ hasText: "webhook.test" }).last()).toContainText("the endpoint's address is not allowed");
   expect(errors).toEqual([]);
 });
 

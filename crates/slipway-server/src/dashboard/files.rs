@@ -18,8 +18,8 @@ pub const ASSETS: [EmbeddedFile; 2] = [
         stored: Stored::Plain(include_bytes!("../../assets/dashboard/assets/index-CSpDj06m.css")),
     },
     EmbeddedFile {
-        path: "assets/index-CWbHdL0c.js",
+        path: "assets/index-S7FOWxee.js",
         content_type: "text/javascript; charset=utf-8",
-        stored: Stored::Plain(include_bytes!("../../assets/dashboard/assets/index-CWbHdL0c.js")),
+        stored: Stored::Plain(include_bytes!("../../assets/dashboard/assets/index-S7FOWxee.js")),
     },
 ];

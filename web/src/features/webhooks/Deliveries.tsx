@@ -46,8 +46,10 @@ function DeliveriesChunk(props: {
   signal: number;
   onMore: (cursor: string | null | undefined) => void;
   onRedelivered: () => void;
+  /** Runs when a read of the newest page shows other attempts than the last read did. */
+  onAttempted: () => void;
 }) {
-  const { endpointId, endpointAfter, after, last, signal, onMore, onRedelivered } = props;
+  const { endpointId, endpointAfter, after, last, signal, onMore, onRedelivered, onAttempted } = props;
   const { org, project } = useProject();
   const [{ data, fetching, error }, refetch] = useQuery({ query: DeliveriesQuery, variables: { org, project, endpointAfter, after } });
   const [, redeliver] = useMutation(Redeliver);
@@ -69,6 +71,16 @@ function DeliveriesChunk(props: {
     const timer = setTimeout(() => refetch({ requestPolicy: "network-only" }), delay);
     return () => clearTimeout(timer);
   }, [after, page, refetch]);
+  // An attempt changes the endpoint too (failing since, or healthy again): each read of the
+  // newest page that shows attempts other than the last read did (the first read included,
+  // since the attempt may come before it) tells the list to read the endpoint again.
+  const attempts = after === null && page ? page.nodes.map((d) => `${d.id}:${d.status}:${d.attempts}`).join() : null;
+  const previous = useRef<string | null>(null);
+  useEffect(() => {
+    if (attempts === null || previous.current === attempts) return;
+    previous.current = attempts;
+    onAttempted();
+  }, [attempts, onAttempted]);
   const span = COLUMNS.length;
   if (fetching && !page) return <tbody><tr><td colSpan={span}><Loading what="deliveries" /></td></tr></tbody>;
   if (!data?.project.webhookEndpoints || (error && !page)) return <tbody><tr><td colSpan={span}><ErrorNotice error={error} /></td></tr></tbody>;
@@ -124,8 +136,8 @@ function DeliveriesChunk(props: {
 }
 
 /** The delivery log of endpoint `endpointId`; `endpointAfter` is its `cursorBefore`. */
-export function Deliveries(props: { endpointId: string; endpointAfter: string | null; url: string; signal: number }) {
-  const { endpointId, endpointAfter, url, signal } = props;
+export function Deliveries(props: { endpointId: string; endpointAfter: string | null; url: string; signal: number; onAttempted: () => void }) {
+  const { endpointId, endpointAfter, url, signal, onAttempted } = props;
   const [own, setOwn] = useState(0);
   // Refresh (or a redelivery, which adds the newest row) starts again from the newest page.
   const { cursors, more } = usePageCursors(`${endpointAfter ?? ""}|${signal}|${own}`);
@@ -150,6 +162,7 @@ export function Deliveries(props: { endpointId: string; endpointAfter: string | 
             signal={signal + own}
             onMore={more}
             onRedelivered={() => setOwn(own + 1)}
+            onAttempted={onAttempted}
           />
         ))}
       </table>

@@ -50,7 +50,7 @@ export function EndpointCard({ endpoint, endpointAfter, onChanged }: {
   endpoint: Endpoint;
   /** Where the delivery log finds this endpoint in the list (`cursorBefore`). */
   endpointAfter: string | null;
-  /** Runs after a change the list must read again (a deletion, new settings). */
+  /** Runs after a change the list must read again (a deletion, new settings, an attempt). */
   onChanged: () => void;
 }) {
   const { org, project } = useProject();
@@ -162,7 +162,7 @@ export function EndpointCard({ endpoint, endpointAfter, onChanged }: {
           </p>
         </OneTimeSecret>
       ) : null}
-      {showDeliveries ? <Deliveries endpointId={endpoint.id} endpointAfter={endpointAfter} url={endpoint.url} signal={signal} /> : null}
+      {showDeliveries ? <Deliveries endpointId={endpoint.id} endpointAfter={endpointAfter} url={endpoint.url} signal={signal} onAttempted={onChanged} /> : null}
     </section>
   );
 }

@@ -1,7 +1,7 @@
 // Webhooks: the project's endpoints (a page at a time with "More"), adding one (its signing
 // secret shown once, with a copy button) and each endpoint's settings and delivery log. Only
 // owners and admins manage webhooks; anyone else who reaches the page sees the API's FORBIDDEN.
-import { useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { useMutation, useQuery } from "urql";
 import { graphql } from "../../gql";
 import { useProject } from "../../app/projectContext";
@@ -95,7 +95,7 @@ export function WebhooksPage() {
   const { role } = useProject();
   const [reload, setReload] = useState(0);
   const { cursors, more } = usePageCursors();
-  const changed = () => setReload((n) => n + 1);
+  const changed = useCallback(() => setReload((n) => n + 1), []);
   return (
     <section aria-labelledby="webhooks-title">
       <h2 id="webhooks-title">Webhooks</h2>

@@ -1,4 +1,4 @@
-import { EVENT_KINDS, cursorBefore, endpointState, formatLatency, refreshDelay, REFRESH_MAX_MS, REFRESH_MIN_MS } from "./webhooks";
+import { EVENT_KINDS, cursorBefore, endpointState, formatLatency, refreshDelay, REFRESH_MAX_MS, REFRESH_MIN_MS, REFRESH_STALE_MS } from "./webhooks";
 
 const now = new Date("2026-12-04T12:00:00Z");
 const iso = (offsetMs: number) => new Date(now.getTime() + offsetMs).toISOString();
@@ -52,6 +52,12 @@ describe("when a delivery log reads itself again", () => {
     expect(refreshDelay([], now)).toBeNull();
     expect(refreshDelay([{ status: "delivered" }, { status: "failed" }], now)).toBeNull();
     expect(refreshDelay([{ status: "pending", nextAttemptAt: iso(2 * 3_600_000) }], now)).toBeNull();
+  });
+
+  it("not for deliveries long overdue: they wait behind an earlier retry or a disabled endpoint", () => {
+    const queued = { status: "pending", nextAttemptAt: iso(-REFRESH_STALE_MS - 1) };
+    expect(refreshDelay([queued, { status: "pending", nextAttemptAt: iso(2 * 3_600_000) }], now)).toBeNull();
+    expect(refreshDelay([queued, { status: "pending", nextAttemptAt: iso(15_000) }], now)).toBe(15_500);
   });
 
   it("just after the soonest pending attempt is due, within bounds", () => {

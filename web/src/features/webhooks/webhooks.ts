@@ -66,18 +66,23 @@ export interface DeliveryTiming {
 /** The shortest and longest wait before a delivery log with pending deliveries reads itself again. */
 export const REFRESH_MIN_MS = 1_000;
 export const REFRESH_MAX_MS = 60_000;
+/** How long past its due time a pending delivery is taken to be under way (an attempt may take
+ * 10 s); one due longer ago waits on something else: an earlier delivery's retry (each endpoint
+ * gets its events one at a time) or a disabled endpoint. */
+export const REFRESH_STALE_MS = 15_000;
 
 /**
  * How long to wait before reading a delivery log again, or `null` when nothing in it is about
- * to change: a pending delivery due within a minute (or already due, its attempt under way)
- * is read again just after it is due. Retries hours away are left to the Refresh button.
+ * to change: a pending delivery due within a minute, or due a moment ago (its attempt under
+ * way), is read again just after it is due. Retries hours away, and deliveries queued behind
+ * one, are left to the Refresh button.
  */
 export function refreshDelay(deliveries: readonly DeliveryTiming[], now: Date): number | null {
   let soonest: number | null = null;
   for (const d of deliveries) {
     if (d.status !== "pending") continue;
     const due = d.nextAttemptAt ? new Date(d.nextAttemptAt).getTime() - now.getTime() : 0;
-    if (Number.isNaN(due) || due > REFRESH_MAX_MS) continue;
+    if (Number.isNaN(due) || due > REFRESH_MAX_MS || due < -REFRESH_STALE_MS) continue;
     soonest = soonest === null ? due : Math.min(soonest, due);
   }
   if (soonest === null) return null;

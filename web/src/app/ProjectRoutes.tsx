@@ -16,6 +16,8 @@ import { MembersPage } from "../features/members/MembersPage";
 import { ReleasePage } from "../features/releases/ReleasePage";
 import { ResourcesPage } from "../features/resources/ResourcesPage";
 import { ResourcePage } from "../features/resources/ResourcePage";
+import { WebhooksPage } from "../features/webhooks/WebhooksPage";
+import { can, type Permission } from "../lib/permissions";
 
 const ProjectQuery = graphql(`
   query ProjectShell($org: String!, $project: String!) {
@@ -23,7 +25,9 @@ const ProjectQuery = graphql(`
   }
 `);
 
-const TABS: [string, string][] = [
+// A tab with a permission is shown only to roles that hold it; its page still answers anyone who
+// reaches the address, with the API's FORBIDDEN and what it means.
+const TABS: [string, string, Permission?][] = [
   ["", "Overview"],
   ["settings/environments", "Environments"],
   ["resources", "Resources"],
@@ -32,6 +36,7 @@ const TABS: [string, string][] = [
   ["releases", "Releases"],
   ["audit", "Audit log"],
   ["members", "Members and API keys"],
+  ["webhooks", "Webhooks", "project:manage_webhooks"],
 ];
 
 export function ProjectRoutes({ session }: { session: Session }) {
@@ -47,7 +52,7 @@ export function ProjectRoutes({ session }: { session: Session }) {
       </nav>
       <h1>{data.project.name}</h1>
       <nav className="tabs" aria-label="Project">
-        {TABS.map(([path, label]) => (
+        {TABS.filter(([, , permission]) => !permission || can(data.project.viewerRole, permission)).map(([path, label]) => (
           <NavLink key={path} to={path ? `${base}/${path}` : base} end>
             {label}
           </NavLink>
@@ -65,6 +70,7 @@ export function ProjectRoutes({ session }: { session: Session }) {
         <Route path="environments/:environment/deployments" element={<DeploymentsPage />} />
         <Route path="audit" element={<AuditPage />} />
         <Route path="members" element={<MembersPage />} />
+        <Route path="webhooks" element={<WebhooksPage />} />
       </Routes>
     </ProjectContext.Provider>
   );

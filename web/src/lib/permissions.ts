@@ -12,17 +12,19 @@ export type Permission =
   | "project:manage_default_environment"
   | "project:manage_policies"
   | "project:manage_members"
+  | "project:manage_webhooks"
   | "provider:manage_credentials"
   | "policy:bypass";
 
 const GRANTS: Record<Role, readonly Permission[]> = {
   OWNER: [
     "resource:write", "release:create", "release:approve", "release:apply", "project:manage_environments",
-    "project:manage_default_environment", "project:manage_policies", "project:manage_members", "provider:manage_credentials", "policy:bypass",
+    "project:manage_default_environment", "project:manage_policies", "project:manage_members", "project:manage_webhooks", "provider:manage_credentials",
+    "policy:bypass",
   ],
   ADMIN: [
     "resource:write", "release:create", "release:approve", "release:apply", "project:manage_environments",
-    "project:manage_policies", "project:manage_members", "provider:manage_credentials",
+    "project:manage_policies", "project:manage_members", "project:manage_webhooks", "provider:manage_credentials",
   ],
   DEVELOPER: ["resource:write", "release:create", "release:apply"],
   APPROVER: ["release:approve", "release:apply"],

@@ -9,6 +9,7 @@ import { describeError, fieldMessage, type Problem } from "../../lib/errors";
 import type { Role } from "../../gql/graphql";
 import { Field } from "../../ui/Field";
 import { ErrorNotice, Loading } from "../../ui/Status";
+import { OneTimeSecret } from "../../ui/OneTimeSecret";
 
 const MembersQuery = graphql(`
   query Members($org: String!, $project: String!) {
@@ -119,7 +120,6 @@ function ApiKeys({ environments }: { environments: string[] }) {
   const [scope, setScope] = useState<string[]>([]);
   const [expires, setExpires] = useState("");
   const [secret, setSecret] = useState<string | null>(null);
-  const [copied, setCopied] = useState(false);
   const [problem, setProblem] = useState<Problem | null>(null);
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -129,7 +129,6 @@ function ApiKeys({ environments }: { environments: string[] }) {
     if (r.error || !r.data) return setProblem(r.error ? describeError(r.error) : null);
     setProblem(null);
     setSecret(r.data.createApiKey.secret);
-    setCopied(false);
     setName("");
     setExpires("");
     refetch({ requestPolicy: "network-only" });
@@ -178,12 +177,9 @@ function ApiKeys({ environments }: { environments: string[] }) {
       </form>
       {problem && !fieldMessage(problem, "name") && !fieldMessage(problem, "expiresAt") ? <ErrorNotice problem={problem} /> : null}
       {secret ? (
-        <div role="status" className="card">
+        <OneTimeSecret secret={secret} label="New API key secret" onDone={() => setSecret(null)}>
           <p>This key's secret is shown once; store it now.</p>
-          <pre aria-label="New API key secret">{secret}</pre>
-          <button type="button" onClick={() => void navigator.clipboard?.writeText(secret).then(() => setCopied(true))}>{copied ? "Copied" : "Copy secret"}</button>{" "}
-          <button type="button" onClick={() => setSecret(null)}>Done</button>
-        </div>
+        </OneTimeSecret>
       ) : null}
     </section>
   );

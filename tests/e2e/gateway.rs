@@ -242,3 +242,81 @@ async fn the_environment_may_be_named_by_a_header_and_the_query_wins() {
     assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
     app.finish().await;
 }
+
+/// Reads `path` asking for `encoding`; the answer's status, headers and body as sent.
+async fn read_encoded(
+    app: &crate::helpers::TestApp,
+    path: &str,
+    key: &str,
+    encoding: &str,
+) -> (StatusCode, reqwest::header::HeaderMap, Vec<u8>) {
+    let answer = app
+        .client
+        .get(app.url(path))
+        .bearer_auth(key)
+        .header(reqwest::header::ACCEPT_ENCODING, encoding)
+        .send()
+        .await
+        .unwrap();
+    let (status, headers) = (answer.status(), answer.headers().clone());
+    (status, headers, answer.bytes().await.unwrap().to_vec())
+}
+
+#[tokio::test]
+async fn answers_come_compressed_when_accepted_with_the_same_etag() {
+    use std::io::Read as _;
+
+    let app = spawn_app().await;
+    let f = fixture(&app, "zip-org", "shop").await;
+    let long = "a long prompt that compresses well ".repeat(40);
+    publish_prompt(&app, &f, "greeting", &long, &["staging"]).await;
+    let key = api_key(&app, &f, &[]).await;
+    for path in [
+        "/v1/config?environment=staging",
+        "/v1/config/prompt/greeting?environment=staging",
+    ] {
+        let (status, plain_headers, plain) = read_encoded(&app, path, &key, "identity").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(plain_headers.get("content-encoding").is_none(), "{path}");
+        let vary = plain_headers["vary"].to_str().unwrap().to_lowercase();
+        assert!(
+            vary.contains("accept-encoding") && vary.contains("authorization"),
+            "{vary}"
+        );
+
+        let (_, headers, gzipped) = read_encoded(&app, path, &key, "gzip").await;
+        assert_eq!(headers["content-encoding"], "gzip", "{path}");
+        assert_eq!(headers[ETAG], plain_headers[ETAG], "one representation's tag");
+        let mut inflated = Vec::new();
+        flate2::read::GzDecoder::new(&gzipped[..])
+            .read_to_end(&mut inflated)
+            .unwrap();
+        assert_eq!(inflated, plain);
+        assert!(gzipped.len() < plain.len() / 3);
+
+        let (_, headers, brotli) = read_encoded(&app, path, &key, "gzip;q=0.5, br").await;
+        assert_eq!(headers["content-encoding"], "br", "{path}");
+        let mut inflated = Vec::new();
+        brotli::Decompressor::new(&brotli[..], 4096)
+            .read_to_end(&mut inflated)
+            .unwrap();
+        assert_eq!(inflated, plain);
+
+        let etag = plain_headers[ETAG].to_str().unwrap();
+        let current = app
+            .client
+            .get(app.url(path))
+            .bearer_auth(&key)
+            .header(reqwest::header::ACCEPT_ENCODING, "br")
+            .header(IF_NONE_MATCH, etag)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(current.status(), StatusCode::NOT_MODIFIED);
+        assert!(
+            current.headers()["x-request-id"].to_str().is_ok(),
+            "the lean stack names the request"
+        );
+    }
+    app.finish().await;
+}

@@ -1,10 +1,12 @@
 //! The axum router: every route (the dashboard at `/`) and the middleware around them (request id, tracing, metrics,
-//! the per-address rate limit, JSON errors, CORS, compression, body limit, timeout).
+//! the per-address rate limit, JSON errors, CORS, compression, body limit, timeout); the hot routes
+//! (gateway reads and model calls) have a lean stack of their own ([`hot`](crate::hot)).
 
 use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
+use axum::extract::DefaultBodyLimit;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri, header};
 use axum::middleware::{Next, from_fn, from_fn_with_state};
@@ -17,11 +19,13 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::map_request_body::MapRequestBodyLayer;
 
 use crate::error::{ApiError, code_for_status};
+use crate::hot::{self, HotStack};
 use crate::request_id::{CALLER_REQUEST_ID_HEADER, REQUEST_ID_HEADER};
 use crate::startup::StartupError;
 use crate::state::AppState;
 use crate::{
-    chat, dashboard, gateway, graphiql, graphql, health, metrics, oidc_client, rate_limit, request_id, telemetry, watch,
+    chat, dashboard, gateway, graphiql, graphql, health, media, metrics, oidc_client, rate_limit, request_id,
+    telemetry, watch,
 };
 
 /// The HTTP-level settings of the router.
@@ -62,19 +66,14 @@ pub fn router(state: AppState, options: &HttpOptions) -> Result<Router, StartupE
         .layer(MapRequestBodyLayer::new(Body::new))
         // Inside compression: preflight answers need a body type with a default. Without
         // origins there is no CORS layer at all (it would only add `Vary` to every answer).
-        .option_layer(cors)
+        .option_layer(cors.clone())
         // Inside CORS, so that browsers can read a 429 and preflights are never counted; before
         // any handler reads a body.
         .layer(from_fn_with_state(
             state.rate_limits.clone(),
             rate_limit::middleware::limit_addresses,
-        ));
-    // Model calls take their own budget (a routing rule's attempts, retries and fallbacks may
-    // need minutes); every other route the request timeout.
-    let chat_routes = Router::new()
-        .route("/v1/prompts/{*path}", post(chat::prompt_chat))
-        .route("/v1/chat/completions", post(chat::completions))
-        .route_layer(from_fn_with_state(options.chat_timeout, timeout));
+        ))
+        .layer(from_fn_with_state(options.request_timeout, timeout));
     let mut router = Router::new().route("/graphql", get(graphql::get).post(graphql::post));
     if options.graphiql {
         router = router.route("/graphiql/{file}", get(graphiql::asset));
@@ -83,9 +82,7 @@ pub fn router(state: AppState, options: &HttpOptions) -> Result<Router, StartupE
         router = router.route("/metrics", get(metrics::endpoint::endpoint));
     }
     let router = router
-        .route("/v1/config", get(gateway::config))
         .route("/v1/config/watch", get(watch::watch))
-        .route("/v1/config/{kind}/{*key}", get(gateway::resource))
         .route(oidc_client::PATH, {
             let settings = options.public_oidc.clone();
             get(move || async move { oidc_client::respond(&settings) })
@@ -94,11 +91,9 @@ pub fn router(state: AppState, options: &HttpOptions) -> Result<Router, StartupE
         .route("/readyz", get(health::readyz))
         .route("/", get(dashboard::index))
         .route("/assets/{file}", get(dashboard::asset))
-        .route_layer(from_fn_with_state(options.request_timeout, timeout))
-        .merge(chat_routes)
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
-        .with_state(state);
+        .with_state(state.clone());
     let router = match &options.identity_origin {
         // The page's CSP names the provider, whose discovery and token endpoints it calls.
         Some(origin) => {
@@ -116,7 +111,31 @@ pub fn router(state: AppState, options: &HttpOptions) -> Result<Router, StartupE
         }
         None => router,
     };
-    Ok(router.layer(middleware))
+    let general = router.layer(middleware);
+    // The hot routes: one middleware instead of the stack above (see `hot.rs`); anything they
+    // do not route falls through to the general router. Model calls take their own budget (a
+    // routing rule's attempts, retries and fallbacks may need minutes).
+    let lean = |timeout| {
+        ServiceBuilder::new()
+            .layer(from_fn_with_state(
+                HotStack::new(state.metrics.clone(), state.rate_limits.clone(), timeout),
+                hot::serve,
+            ))
+            .option_layer(cors.clone())
+    };
+    let reads = Router::new()
+        .route("/v1/config", get(gateway::config))
+        .route("/v1/config/{kind}/{*key}", get(gateway::resource))
+        // Before the layer, so that a 405 (and a CORS preflight) passes the lean stack too.
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(lean(options.request_timeout));
+    let calls = Router::new()
+        .route("/v1/prompts/{*path}", post(chat::prompt_chat))
+        .route("/v1/chat/completions", post(chat::completions))
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(options.body_limit))
+        .layer(lean(options.chat_timeout));
+    Ok(reads.merge(calls).with_state(state).fallback_service(general))
 }
 
 /// CORS: with no origins configured there is no layer (browsers then refuse cross-origin
@@ -182,22 +201,29 @@ async fn timeout(State(limit): State<Duration>, request: Request, next: Next) ->
     let graphql = graphql::error_media(&request);
     match tokio::time::timeout(limit, next.run(request)).await {
         Ok(response) => response,
-        Err(_) => {
-            tracing::warn!(limit = ?limit, "request timed out");
-            let error = ApiError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "UNAVAILABLE",
-                "the request took too long",
-            );
-            graphql::error_in_shape(&error, graphql)
-        }
+        Err(_) => timed_out(limit, graphql),
     }
+}
+
+/// The answer of a request that took longer than `limit`: a 503 in the request's shape.
+pub(crate) fn timed_out(limit: Duration, graphql: Option<media::ResponseMedia>) -> Response {
+    tracing::warn!(limit = ?limit, "request timed out");
+    let error = ApiError::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "UNAVAILABLE",
+        "the request took too long",
+    );
+    graphql::error_in_shape(&error, graphql)
 }
 
 /// Rewrites error responses that layers and rejections produce as plain text or empty bodies
 /// (413 from the body limit, 405, a failed WebSocket upgrade, …) into the JSON error shape.
 async fn json_errors(request: Request, next: Next) -> Response {
-    let response = next.run(request).await;
+    as_json_error(next.run(request).await)
+}
+
+/// `response` itself unless it is an error without a JSON body, which it becomes.
+pub(crate) fn as_json_error(response: Response) -> Response {
     let status = response.status();
     if !(status.is_client_error() || status.is_server_error()) {
         return response;

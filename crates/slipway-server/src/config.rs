@@ -574,7 +574,10 @@ mod tests {
             ..Options::default()
         };
         let error = Settings::resolve(zero, None).unwrap_err().to_string();
-        assert!(error.contains("webhook_retry_delay: must be longer than zero"), "{error}");
+        assert!(
+            error.contains("webhook_retry_delay: must be longer than zero"),
+            "{error}"
+        );
     }
 
     #[test]

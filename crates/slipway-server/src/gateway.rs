@@ -1,10 +1,11 @@
 //! The gateway's hot path: `GET /v1/config` and `GET /v1/config/{kind}/{key}`. Bodies and ETags
-//! come pre-serialized from the service's in-memory snapshot; this module only picks one and
-//! answers `304 Not Modified` when the client already holds it.
+//! come pre-serialized from the service's in-memory snapshot (compressed once when a client
+//! accepts it); this module only picks one and answers `304 Not Modified` when the client
+//! already holds it.
 
 use std::sync::Arc;
 
-use axum::body::{Body, Bytes};
+use axum::body::Body;
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -12,9 +13,11 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use slipway_domain::ResourceKind;
 use slipway_service::ServiceError;
+use slipway_service::compressed::Compressed;
 
 use crate::auth::Authenticated;
 use crate::error::ApiError;
+use crate::precompressed;
 use crate::state::AppState;
 
 /// The query string of the gateway endpoints.
@@ -69,15 +72,6 @@ impl GatewayQuery {
     }
 }
 
-/// Lets a shared, pre-serialized body be sent without copying it.
-struct SharedBody(Arc<str>);
-
-impl AsRef<[u8]> for SharedBody {
-    fn as_ref(&self) -> &[u8] {
-        self.0.as_bytes()
-    }
-}
-
 /// Whether an `If-None-Match` header names `etag` (weak comparison, `*` matches anything).
 pub fn etag_matches(headers: &HeaderMap, etag: &str) -> bool {
     let strip = |t: &str| t.trim().trim_start_matches("W/").to_owned();
@@ -91,18 +85,26 @@ pub fn etag_matches(headers: &HeaderMap, etag: &str) -> bool {
 }
 
 /// The answer for a pre-serialized body: 304 when the client's ETag is current, else 200 with
-/// the body.
-pub fn conditional(state: &AppState, headers: &HeaderMap, body: &Arc<str>, etag: &Arc<str>) -> Response {
+/// the body in the encoding the client prefers (compressed once per body, through `compressed`).
+pub fn conditional(
+    state: &AppState,
+    headers: &HeaderMap,
+    body: &Arc<str>,
+    etag: &Arc<str>,
+    compressed: &Compressed,
+) -> Response {
     let not_modified = etag_matches(headers, etag);
     state.metrics.record_resolution(not_modified);
     let mut response = if not_modified {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
-        let bytes = Bytes::from_owner(SharedBody(Arc::clone(body)));
-        let mut response = Response::new(Body::from(bytes));
-        response
-            .headers_mut()
-            .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        let encoded = precompressed::encode(headers, body, compressed);
+        let mut response = Response::new(Body::from(encoded.bytes));
+        let out = response.headers_mut();
+        out.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        if let Some(coding) = encoded.content_encoding {
+            out.insert(header::CONTENT_ENCODING, coding);
+        }
         response
     };
     let headers = response.headers_mut();
@@ -111,7 +113,7 @@ pub fn conditional(state: &AppState, headers: &HeaderMap, body: &Arc<str>, etag:
     }
     // Answers depend on the credentials: shared caches must not keep them, clients revalidate.
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-cache"));
-    headers.insert(header::VARY, HeaderValue::from_static("Authorization"));
+    headers.insert(header::VARY, HeaderValue::from_static("Authorization, Accept-Encoding"));
     response
 }
 
@@ -131,7 +133,7 @@ pub async fn config(
         .resolve_environment(&ctx, query.project()?, query.environment.as_deref())
         .await?;
     let view = &resolved.view;
-    Ok(conditional(&state, &headers, &view.body, &view.etag))
+    Ok(conditional(&state, &headers, &view.body, &view.etag, &view.compressed))
 }
 
 /// `GET /v1/config/{kind}/{key}?environment=…`: one resource as the environment serves it
@@ -153,7 +155,13 @@ pub async fn resource(
         .service
         .resolve_resource(&ctx, query.project()?, query.environment.as_deref(), kind, &key)
         .await?;
-    Ok(conditional(&state, &headers, &entry.body, &entry.etag))
+    Ok(conditional(
+        &state,
+        &headers,
+        &entry.body,
+        &entry.etag,
+        &entry.compressed,
+    ))
 }
 
 #[cfg(test)]

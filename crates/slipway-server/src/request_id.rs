@@ -60,6 +60,14 @@ fn acceptable(value: &HeaderValue) -> Option<CallerRequestId> {
 
 /// The middleware.
 pub async fn assign(mut request: Request, next: Next) -> Response {
+    let ids = take(&mut request);
+    let mut response = next.run(request).await;
+    stamp(&ids, &mut response);
+    response
+}
+
+/// Gives `request` its ids (in its extensions), keeping the caller's when acceptable.
+pub fn take(request: &mut Request) -> RequestId {
     let given = request.headers().get(&REQUEST_ID_HEADER);
     let caller = given.and_then(acceptable);
     if let (Some(value), None) = (given, &caller) {
@@ -71,7 +79,11 @@ pub async fn assign(mut request: Request, next: Next) -> Response {
     }
     let ids = RequestId::assign(caller);
     request.extensions_mut().insert(ids.clone());
-    let mut response = next.run(request).await;
+    ids
+}
+
+/// Names the request's ids in its `response`.
+pub fn stamp(ids: &RequestId, response: &mut Response) {
     let headers = response.headers_mut();
     if let Ok(value) = HeaderValue::from_str(ids.as_str()) {
         headers.insert(REQUEST_ID_HEADER.clone(), value);
@@ -79,7 +91,6 @@ pub async fn assign(mut request: Request, next: Next) -> Response {
     if let Some(value) = ids.caller().and_then(|c| HeaderValue::from_str(c.as_str()).ok()) {
         headers.insert(CALLER_REQUEST_ID_HEADER.clone(), value);
     }
-    response
 }
 
 #[cfg(test)]

@@ -51,20 +51,25 @@ pub struct RequestSpan;
 
 impl<B> MakeSpan<B> for RequestSpan {
     fn make_span(&mut self, request: &axum::http::Request<B>) -> Span {
-        let ids = request.extensions().get::<RequestId>();
-        let id = ids.map(RequestId::as_str).unwrap_or_default();
-        // The caller's id is recorded only when it was kept (short and plain), never as sent.
-        let caller_request_id = ids.and_then(RequestId::caller).map(CallerRequestId::as_str);
-        tracing::info_span!(
-            "request",
-            method = %request.method(),
-            path = %request.uri().path(),
-            request_id = %id,
-            caller_request_id,
-            caller = tracing::field::Empty,
-            operation = tracing::field::Empty,
-        )
+        request_span(request)
     }
+}
+
+/// The `request` span of `request` (see [`RequestSpan`]).
+pub fn request_span<B>(request: &axum::http::Request<B>) -> Span {
+    let ids = request.extensions().get::<RequestId>();
+    let id = ids.map(RequestId::as_str).unwrap_or_default();
+    // The caller's id is recorded only when it was kept (short and plain), never as sent.
+    let caller_request_id = ids.and_then(RequestId::caller).map(CallerRequestId::as_str);
+    tracing::info_span!(
+        "request",
+        method = %request.method(),
+        path = %request.uri().path(),
+        request_id = %id,
+        caller_request_id,
+        caller = tracing::field::Empty,
+        operation = tracing::field::Empty,
+    )
 }
 
 /// Records who made the current request on its span (`user:SUBJECT` or `api_key:ID`).
@@ -105,13 +110,18 @@ pub struct AccessLog;
 
 impl<B> OnResponse<B> for AccessLog {
     fn on_response(self, response: &axum::http::Response<B>, latency: Duration, _span: &Span) {
-        tracing::debug!(
-            target: ACCESS_LOG,
-            status = response.status().as_u16(),
-            latency_ms = latency.as_secs_f64() * 1000.0,
-            "answered"
-        );
+        log_access(response.status().as_u16(), latency);
     }
+}
+
+/// Writes the access-log line of an answer with `status`, `latency` after its request arrived.
+pub fn log_access(status: u16, latency: Duration) {
+    tracing::debug!(
+        target: ACCESS_LOG,
+        status,
+        latency_ms = latency.as_secs_f64() * 1000.0,
+        "answered"
+    );
 }
 
 /// The tracing layer of the router: a span per request, an access-log line per response.

@@ -15,6 +15,7 @@ pub mod background;
 mod cache;
 pub mod caller_events;
 pub mod clock;
+pub mod compressed;
 mod context;
 mod credentials;
 pub mod diff;

@@ -12,6 +12,8 @@ use slipway_domain::state::ProjectState;
 use slipway_domain::{Project, Resource, ResourceId, Version, VersionId};
 use slipway_store::SnapshotData;
 
+use crate::compressed::Compressed;
+
 /// One resolved resource in one environment, with its ready-to-send JSON and ETag.
 #[derive(Debug, Clone)]
 pub struct ResolvedEntry {
@@ -27,6 +29,8 @@ pub struct ResolvedEntry {
     pub body: Arc<str>,
     /// Its ETag (quoted).
     pub etag: Arc<str>,
+    /// The body's compressed forms, once made.
+    pub compressed: Compressed,
 }
 
 /// What one environment serves.
@@ -40,6 +44,8 @@ pub struct EnvironmentView {
     pub body: Arc<str>,
     /// Its ETag (quoted); changes exactly when the body changes.
     pub etag: Arc<str>,
+    /// The body's compressed forms, once made.
+    pub compressed: Compressed,
 }
 
 impl EnvironmentView {
@@ -70,6 +76,7 @@ impl EnvironmentView {
             entries,
             etag: etag_of(&body),
             body,
+            compressed: Compressed::default(),
         }
     }
 
@@ -221,6 +228,7 @@ impl Snapshot {
                             fell_back: r.fell_back,
                             etag: etag_of(&body),
                             body,
+                            compressed: Compressed::default(),
                         }
                     }
                 };

@@ -38,20 +38,28 @@ fn carries_api_key(headers: &HeaderMap) -> bool {
 
 /// The middleware: counts the request against its address's budget, or answers 429.
 pub async fn limit_addresses(State(limits): State<RateLimits>, request: Request, next: Next) -> Response {
+    match over_budget(&limits, &request) {
+        None => next.run(request).await,
+        Some(refused) => refused,
+    }
+}
+
+/// Counts `request` against its address's budget (unless its route is exempt): the 429 answer
+/// to send instead of serving it when the budget is spent.
+pub fn over_budget(limits: &RateLimits, request: &Request) -> Option<Response> {
     if !limits.is_enabled() {
-        return next.run(request).await;
+        return None;
     }
     let route = request.extensions().get::<MatchedPath>().map(MatchedPath::as_str);
     let unlimited = route.is_some_and(|r| UNLIMITED_ROUTES.contains(&r));
     let gateway_read = route.is_some_and(|r| GATEWAY_ROUTES.contains(&r)) && carries_api_key(request.headers());
     if unlimited || gateway_read {
-        return next.run(request).await;
+        return None;
     }
-    let graphql = error_media(&request);
-    match limits.check_address(ClientAddress::from_extensions(request.extensions())) {
-        Ok(()) => next.run(request).await,
-        Err(throttled) => refusal(throttled, graphql),
-    }
+    limits
+        .check_address(ClientAddress::from_extensions(request.extensions()))
+        .err()
+        .map(|throttled| refusal(throttled, error_media(request)))
 }
 
 /// The 429 answer: `Retry-After` and `RATE_LIMITED`, in the GraphQL shape (and the negotiated

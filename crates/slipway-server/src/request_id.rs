@@ -10,6 +10,7 @@
 //! and map it to the server's.
 
 use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use axum::extract::Request;
 use axum::http::{HeaderName, HeaderValue};
@@ -35,7 +36,7 @@ impl RequestId {
     /// A fresh server id, next to the caller's id if it gave an acceptable one.
     pub fn assign(caller: Option<CallerRequestId>) -> Self {
         Self {
-            id: Arc::from(Uuid::now_v7().to_string()),
+            id: Arc::from(fresh_id().to_string()),
             caller,
         }
     }
@@ -49,6 +50,16 @@ impl RequestId {
     pub fn caller(&self) -> Option<&CallerRequestId> {
         self.caller.as_ref()
     }
+}
+
+/// A UUIDv7 of the current millisecond whose other 74 bits come from the thread's random
+/// generator (seeded from the operating system, so no system call per request).
+fn fresh_id() -> Uuid {
+    let millis = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |since| u64::try_from(since.as_millis()).unwrap_or(u64::MAX));
+    let random: [u8; 10] = rand::random();
+    uuid::Builder::from_unix_timestamp_millis(millis, &random).into_uuid()
 }
 
 /// The caller's id in `value`, if it is one to keep.
@@ -133,6 +144,10 @@ mod tests {
         assert_eq!(ids.caller(), Some(&caller));
         let parsed = Uuid::parse_str(ids.as_str()).unwrap();
         assert_eq!(parsed.get_version_num(), 7);
+        assert_eq!(parsed.get_variant(), uuid::Variant::RFC4122);
+        let (seconds, _) = parsed.get_timestamp().unwrap().to_unix();
+        let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs();
+        assert!(now.abs_diff(seconds) <= 2, "stamped with the time it was made");
         assert_ne!(RequestId::assign(None).as_str(), ids.as_str());
     }
 }

@@ -13,13 +13,13 @@ pub const INDEX: EmbeddedFile = EmbeddedFile {
 /// Every other file of the bundle; the names carry a hash of their content.
 pub const ASSETS: [EmbeddedFile; 2] = [
     EmbeddedFile {
-        path: "assets/index-CKom7Qie.js",
-        content_type: "text/javascript; charset=utf-8",
-        stored: Stored::Plain(include_bytes!("../../assets/dashboard/assets/index-CKom7Qie.js")),
-    },
-    EmbeddedFile {
         path: "assets/index-DshN7UPE.css",
         content_type: "text/css; charset=utf-8",
         stored: Stored::Plain(include_bytes!("../../assets/dashboard/assets/index-DshN7UPE.css")),
+    },
+    EmbeddedFile {
+        path: "assets/index-foWHFq3R.js",
+        content_type: "text/javascript; charset=utf-8",
+        stored: Stored::Plain(include_bytes!("../../assets/dashboard/assets/index-foWHFq3R.js")),
     },
 ];

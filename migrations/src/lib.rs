@@ -25,6 +25,7 @@ mod m20261203_000009_guard_audit_heads;
 mod m20261203_000010_add_caller_request_id;
 mod m20261204_000011_create_webhooks;
 mod m20261204_000012_add_api_key_expiry_and_use;
+mod m20261204_000013_add_membership_source;
 
 /// Runs Slipway's migrations (`Migrator::up(&db, None)` applies every pending one).
 #[derive(Debug, Clone, Copy, Default)]
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000010_add_caller_request_id::Migration),
             Box::new(m20261204_000011_create_webhooks::Migration),
             Box::new(m20261204_000012_add_api_key_expiry_and_use::Migration),
+            Box::new(m20261204_000013_add_membership_source::Migration),
         ]
     }
 }

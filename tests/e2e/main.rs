@@ -23,6 +23,7 @@ mod instances;
 mod media_types;
 mod metrics;
 mod oidc;
+mod oidc_groups;
 mod oidc_issuer;
 mod openapi;
 mod outage;

@@ -110,6 +110,9 @@ pub struct ClaimNames {
     pub name: String,
     /// The claim holding the email address.
     pub email: String,
+    /// The claim holding the user's groups (an array of strings, or one string), read only when
+    /// configured: the identity provider's group mapping is off without it.
+    pub groups: Option<String>,
 }
 
 impl Default for ClaimNames {
@@ -118,6 +121,7 @@ impl Default for ClaimNames {
             subject: "sub".to_owned(),
             name: "name".to_owned(),
             email: "email".to_owned(),
+            groups: None,
         }
     }
 }
@@ -160,7 +164,8 @@ impl JwtConfig {
     /// [`ConfigError::InvalidSetting`] when a name is empty.
     pub fn with_claim_names(mut self, claims: ClaimNames) -> Result<Self, ConfigError> {
         if [&claims.subject, &claims.name, &claims.email]
-            .iter()
+            .into_iter()
+            .chain(&claims.groups)
             .any(|c| c.trim().is_empty())
         {
             return Err(ConfigError::InvalidSetting {
@@ -426,7 +431,19 @@ fn principal_from_claims(claims: &Value, names: &ClaimNames) -> Result<Principal
         subject: subject.clone(),
         name: profile(&names.name),
         email: profile(&names.email),
+        groups: names.groups.as_deref().and_then(|claim| groups(claims.get(claim)?)),
     })
+}
+
+/// The groups a claim holds: an array's strings (other items are skipped) or one string. Any
+/// other value is treated as no claim at all, so a provider's odd format never empties a user's
+/// groups by accident.
+fn groups(value: &Value) -> Option<Vec<String>> {
+    match value {
+        Value::String(group) => Some(vec![group.clone()]),
+        Value::Array(items) => Some(items.iter().filter_map(Value::as_str).map(str::to_owned).collect()),
+        _ => None,
+    }
 }
 
 fn map_error(error: jsonwebtoken::errors::Error) -> AuthError {

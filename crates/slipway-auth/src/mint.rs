@@ -125,6 +125,7 @@ mod tests {
                 subject: "alice".into(),
                 name: Some("Alice".into()),
                 email: Some("alice@example.com".into()),
+                groups: None,
             }
         );
     }

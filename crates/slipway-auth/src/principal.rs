@@ -13,6 +13,9 @@ pub struct Principal {
     pub name: Option<String>,
     /// The `email` claim, if the token carried one.
     pub email: Option<String>,
+    /// The groups claim, when one is configured and the token carried it (an empty list is a
+    /// token saying the user is in no group; `None` says nothing about groups).
+    pub groups: Option<Vec<String>>,
 }
 
 /// The credential carried by an `Authorization: Bearer …` header.

@@ -168,6 +168,7 @@ fn the_user_comes_from_the_configured_claims() {
         subject: "oid".into(),
         name: "preferred_username".into(),
         email: "upn".into(),
+        groups: None,
     };
     let verifier = JwtVerifier::new(
         JwtConfig::new(VerificationKeys::Discovered(cell))
@@ -188,6 +189,7 @@ fn the_user_comes_from_the_configured_claims() {
             subject: "0f3c".into(),
             name: Some("ada.l".into()),
             email: Some("ada@corp.example".into()),
+            groups: None,
         }
     );
     assert_eq!(
@@ -198,6 +200,45 @@ fn the_user_comes_from_the_configured_claims() {
         JwtConfig::hs256(slipway_auth::Hs256Secret::generate())
             .with_claim_names(ClaimNames {
                 subject: " ".into(),
+                ..ClaimNames::default()
+            })
+            .is_err()
+    );
+}
+
+#[test]
+fn the_groups_claim_is_read_only_when_configured() {
+    let cell = DiscoveredKeys::new();
+    cell.replace(jwks(&[("k", &rsa(RSA1_PRIVATE), Algorithm::RS256)]));
+    let config = JwtConfig::new(VerificationKeys::Discovered(cell))
+        .with_issuer(ISSUER)
+        .with_audience(AUDIENCE);
+    let without = JwtVerifier::new(config.clone());
+    let with = JwtVerifier::new(
+        config
+            .with_claim_names(ClaimNames {
+                groups: Some("groups".into()),
+                ..ClaimNames::default()
+            })
+            .unwrap(),
+    );
+    let token = |changes: Value| sign(Algorithm::RS256, "k", &rsa(RSA1_PRIVATE), &claims(changes));
+    let groups = |verifier: &JwtVerifier, changes: Value| verifier.verify(&token(changes)).unwrap().groups;
+    let strings = |list: &[&str]| Some(list.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>());
+    assert_eq!(groups(&without, json!({"groups": ["llm-devs"]})), None);
+    assert_eq!(
+        groups(&with, json!({"groups": ["llm-devs", "ops"]})),
+        strings(&["llm-devs", "ops"])
+    );
+    assert_eq!(groups(&with, json!({"groups": "llm-devs"})), strings(&["llm-devs"]));
+    assert_eq!(groups(&with, json!({"groups": []})), strings(&[]), "in no group");
+    assert_eq!(groups(&with, json!({"groups": ["a", 7, {"b": 1}]})), strings(&["a"]));
+    assert_eq!(groups(&with, json!({})), None, "no claim: nothing is said about groups");
+    assert_eq!(groups(&with, json!({"groups": 7})), None);
+    assert!(
+        JwtConfig::hs256(slipway_auth::Hs256Secret::generate())
+            .with_claim_names(ClaimNames {
+                groups: Some("".into()),
                 ..ClaimNames::default()
             })
             .is_err()

@@ -156,6 +156,7 @@ fn ada() -> Principal {
         subject: "user-123".into(),
         name: Some("Ada Lovelace".into()),
         email: Some("ada@example.com".into()),
+        groups: None,
     }
 }
 
@@ -214,6 +215,7 @@ fn token_matrix() {
                 subject: "user-123".into(),
                 name: None,
                 email: None,
+                groups: None,
             }),
         ),
         (
@@ -230,6 +232,7 @@ fn token_matrix() {
                 subject: "user-123".into(),
                 name: None,
                 email: None,
+                groups: None,
             }),
         ),
         (
@@ -243,6 +246,7 @@ fn token_matrix() {
                 subject: "user-123".into(),
                 name: None,
                 email: None,
+                groups: None,
             }),
         ),
         (

@@ -72,8 +72,38 @@ pub struct Membership {
     pub scope: MembershipScope,
     /// With which role.
     pub role: Role,
+    /// Who manages it: Slipway (`addMember`) or the identity provider's group mapping.
+    pub source: MembershipSource,
     /// When the member was added (the role may have changed since).
     pub created_at: DateTime<Utc>,
+}
+
+/// Who manages a membership. A membership managed in Slipway is never changed by the identity
+/// provider's group mapping; one the mapping granted follows the user's groups, sign-in after
+/// sign-in, until an admin takes it over with `addMember` (which makes it Slipway's).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MembershipSource {
+    /// Added by `addMember` (or by creating the organization).
+    Slipway,
+    /// Granted by the identity provider's group mapping (`oidc_group_roles`).
+    IdentityProvider,
+}
+
+impl MembershipSource {
+    /// The stored and wire name (`slipway`, `identity_provider`).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            MembershipSource::Slipway => "slipway",
+            MembershipSource::IdentityProvider => "identity_provider",
+        }
+    }
+
+    /// The source named `text`, if any.
+    pub fn parse(text: &str) -> Option<Self> {
+        [MembershipSource::Slipway, MembershipSource::IdentityProvider]
+            .into_iter()
+            .find(|s| s.as_str() == text)
+    }
 }
 
 /// The role a user effectively holds in a project: organization owners are owners of every

@@ -14,6 +14,8 @@ mod canonical;
 mod environments;
 #[path = "properties/fixtures.rs"]
 mod fixtures;
+#[path = "properties/membership_sync.rs"]
+mod membership_sync;
 #[path = "properties/releases.rs"]
 mod releases;
 #[path = "properties/resolution.rs"]

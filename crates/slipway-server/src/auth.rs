@@ -9,6 +9,7 @@ use axum::http::StatusCode;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use slipway_auth::{AuthError, BearerCredential, JwtVerifier, parse_authorization};
+use slipway_domain::group_mapping::GroupMapping;
 use slipway_service::{Ctx, Service, ServiceError, ServiceResult, SessionError, Sessions};
 
 use crate::error::ApiError;
@@ -34,6 +35,16 @@ impl Authenticator {
             limits,
             keys: None,
         }
+    }
+
+    /// Maps the groups claim of verified tokens to project roles (the identity provider's group
+    /// mapping), when configured.
+    #[must_use]
+    pub fn with_group_mapping(mut self, mapping: Option<GroupMapping>) -> Self {
+        if let Some(mapping) = mapping {
+            self.sessions = self.sessions.with_group_mapping(mapping);
+        }
+        self
     }
 
     /// Lets a token naming an unknown `kid` refresh the identity provider's keys (rate-limited

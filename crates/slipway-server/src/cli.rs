@@ -425,6 +425,29 @@ pub struct Options {
         help_heading = "Authentication"
     )]
     pub oidc_email_claim: Option<String>,
+    /// Claim of verified tokens holding the user's groups (an array of strings, or one string);
+    /// with SLIPWAY_OIDC_GROUP_ROLES it maps groups to project roles (without both, membership
+    /// is managed in Slipway only).
+    #[arg(
+        long,
+        env = "SLIPWAY_OIDC_GROUPS_CLAIM",
+        global = true,
+        value_name = "CLAIM",
+        help_heading = "Authentication"
+    )]
+    pub oidc_groups_claim: Option<String>,
+    /// Project roles granted by groups, as GROUP=ORG/PROJECT:ROLE entries (role: admin,
+    /// developer, approver or viewer; never owner): the flag repeated, `;`-separated in the
+    /// variable, an array of strings in TOML [default: none].
+    #[arg(
+        long = "oidc-group-role",
+        env = "SLIPWAY_OIDC_GROUP_ROLES",
+        global = true,
+        value_delimiter = ';',
+        value_name = "GROUP=ORG/PROJECT:ROLE",
+        help_heading = "Authentication"
+    )]
+    pub oidc_group_roles: Option<Vec<String>>,
     /// How often the issuer's JWKS is fetched again [default: 5m].
     #[arg(long, env = "SLIPWAY_OIDC_JWKS_REFRESH", global = true, value_parser = parse_duration, help_heading = "Authentication")]
     #[serde(deserialize_with = "crate::duration::deserialize_opt")]

@@ -12,6 +12,7 @@ use slipway_auth::CredentialKeySource;
 use slipway_domain::webhook::address::AddressScope;
 
 use crate::cli::{LogFormat, Options};
+pub use crate::group_settings::GroupSettings;
 use crate::rate_limit::RateLimitSettings;
 use crate::startup::StartupError;
 
@@ -73,6 +74,8 @@ pub struct JwtSettings {
     pub jwks_refresh: Option<Duration>,
     /// Shortest gap between fetches caused by unknown `kid`s.
     pub jwks_min_refresh: Option<Duration>,
+    /// The identity provider's group mapping (claim and entries), when on.
+    pub groups: Option<GroupSettings>,
 }
 
 impl JwtSettings {
@@ -299,6 +302,12 @@ impl Settings {
                 MAX_WEBHOOK_TIMEOUT.as_secs()
             )));
         }
+        let oidc_issuer = options.oidc_issuer.or(file.oidc_issuer);
+        let groups = GroupSettings::resolve(
+            options.oidc_groups_claim.or(file.oidc_groups_claim),
+            options.oidc_group_roles.or(file.oidc_group_roles),
+            oidc_issuer.as_deref(),
+        )?;
         Ok(Settings {
             public_url,
             webhook_addresses,
@@ -360,7 +369,7 @@ impl Settings {
                 issuer: options.jwt_issuer.or(file.jwt_issuer),
                 audience: options.jwt_audience.or(file.jwt_audience),
                 leeway_seconds: options.jwt_leeway.or(file.jwt_leeway),
-                oidc_issuer: options.oidc_issuer.or(file.oidc_issuer),
+                oidc_issuer,
                 oidc_client_id: options.oidc_client_id.or(file.oidc_client_id),
                 oidc_scopes: options.oidc_scopes.or(file.oidc_scopes),
                 subject_claim: options.oidc_subject_claim.or(file.oidc_subject_claim),
@@ -368,6 +377,7 @@ impl Settings {
                 email_claim: options.oidc_email_claim.or(file.oidc_email_claim),
                 jwks_refresh: options.oidc_jwks_refresh.or(file.oidc_jwks_refresh),
                 jwks_min_refresh: options.oidc_jwks_min_refresh.or(file.oidc_jwks_min_refresh),
+                groups,
             },
             credential_key,
             rate_limit,

@@ -25,6 +25,7 @@ pub mod follow;
 pub mod gateway;
 pub mod graphiql;
 pub mod graphql;
+pub mod group_settings;
 pub mod health;
 pub mod hot;
 pub mod listener;

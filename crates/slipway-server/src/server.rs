@@ -100,7 +100,8 @@ impl Server {
         let state = AppState::new(SharedState {
             gateway,
             auth: Authenticator::new(service.clone(), JwtVerifier::new(jwt), rate_limits.clone())
-                .with_key_refresher(jwks.clone()),
+                .with_key_refresher(jwks.clone())
+                .with_group_mapping(settings.jwt.groups.as_ref().map(|g| g.mapping.clone())),
             rate_limits,
             metrics,
             graphql: GraphqlState::new(&service, &settings),

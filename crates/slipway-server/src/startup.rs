@@ -183,6 +183,7 @@ fn finish_jwt_config(jwt: &JwtSettings, mut config: JwtConfig) -> Result<JwtConf
         subject: jwt.subject_claim.clone().unwrap_or(defaults.subject),
         name: jwt.name_claim.clone().unwrap_or(defaults.name),
         email: jwt.email_claim.clone().unwrap_or(defaults.email),
+        groups: jwt.groups.as_ref().map(|g| g.claim.clone()),
     };
     Ok(config.with_claim_names(claims)?)
 }

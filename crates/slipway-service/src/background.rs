@@ -59,6 +59,8 @@ impl Service {
         // The safety net for a missed member-removal notification: people's next reads
         // re-check their access in the database once.
         self.inner.viewers.clear();
+        // Likewise for the group mapping: each signed-in user's next request reconciles once.
+        self.inner.provider_grants.clear();
         report
     }
 

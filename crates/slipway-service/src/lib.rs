@@ -26,6 +26,8 @@ mod key_cache;
 pub mod organizations;
 pub mod policies;
 pub mod ports;
+mod provider_grant_cache;
+pub mod provider_memberships;
 mod recheck;
 pub mod releases;
 pub mod resolution;
@@ -80,6 +82,7 @@ struct Inner {
     outbound: ports::OutboundAdapters,
     recheck: recheck::RecheckQueue,
     webhooks: webhooks::WebhookState,
+    provider_grants: provider_grant_cache::ProviderGrantCache,
 }
 
 impl std::fmt::Debug for Service {
@@ -107,6 +110,7 @@ impl Service {
                 outbound: ports::OutboundAdapters::default(),
                 recheck: recheck::RecheckQueue::default(),
                 webhooks: webhooks::WebhookState::default(),
+                provider_grants: provider_grant_cache::ProviderGrantCache::default(),
             }),
         }
     }

@@ -2,7 +2,7 @@
 
 use serde_json::json;
 use slipway_domain::environment::Environments;
-use slipway_domain::organization::{Membership, MembershipScope};
+use slipway_domain::organization::{Membership, MembershipScope, MembershipSource};
 use slipway_domain::slug::{OrganizationSlug, ProjectSlug};
 use slipway_domain::text::Name;
 use slipway_domain::{EnvironmentId, Organization, OrganizationId, Permission, Project, ProjectId, Role, User};
@@ -50,6 +50,7 @@ impl Service {
             user_id: user.id,
             scope: MembershipScope::Organization(organization.id),
             role: Role::Owner,
+            source: MembershipSource::Slipway,
             created_at: self.now(),
         };
         let audit = Self::entry(
@@ -211,6 +212,7 @@ impl Service {
             user_id: user.id,
             scope: MembershipScope::Project(project.id),
             role,
+            source: MembershipSource::Slipway,
             created_at: self.now(),
         };
         let audit = Self::entry(

@@ -20,6 +20,9 @@ impl Service {
             Revoked::ApiKey(id) => self.inner.keys.evict_id(id),
             Revoked::Member(user) => {
                 self.inner.viewers.evict(user, project);
+                // The identity provider's group mapping re-checks the member on their next
+                // request (and grants again what their groups still grant).
+                self.inner.provider_grants.forget(user);
                 // The member's approvals stop counting: the project's open releases re-settle.
                 self.inner.recheck.changed(project);
             }

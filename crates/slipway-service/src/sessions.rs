@@ -2,13 +2,16 @@
 //! verified by slipway-auth whose subject becomes a user (created on first sight). Signed-in
 //! users are remembered by subject, name and email, so a user's requests do not write to the
 //! database each time. Every interface (HTTP headers, a WebSocket's `connection_init`) turns its
-//! credential into a [`Ctx`] here.
+//! credential into a [`Ctx`] here. With the identity provider's group mapping on, a verified
+//! token that carries the groups claim also reconciles the user's provider-granted memberships
+//! (see `provider_memberships.rs`) before the request runs.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use slipway_auth::{AuthError, BearerCredential, JwtVerifier, Principal};
 use slipway_domain::User;
+use slipway_domain::group_mapping::GroupMapping;
 
 use crate::{Ctx, Service, ServiceError, ServiceResult};
 
@@ -44,6 +47,7 @@ pub struct Sessions {
     service: Service,
     verifier: Arc<JwtVerifier>,
     users: Arc<Mutex<HashMap<UserKey, User>>>,
+    groups: Option<Arc<GroupMapping>>,
 }
 
 impl Sessions {
@@ -53,7 +57,16 @@ impl Sessions {
             service,
             verifier: Arc::new(verifier),
             users: Arc::default(),
+            groups: None,
         }
+    }
+
+    /// Maps the groups claim of verified tokens to project roles with `mapping` (the verifier
+    /// must read that claim: see `ClaimNames::groups`).
+    #[must_use]
+    pub fn with_group_mapping(mut self, mapping: GroupMapping) -> Self {
+        self.groups = Some(Arc::new(mapping));
+        self
     }
 
     /// The caller behind `credential`, for the request the server identifies as `request_id`;
@@ -70,12 +83,19 @@ impl Sessions {
         match credential {
             BearerCredential::ApiKey(key) => Ok(self.service.authenticate_api_key(key, request_id).await?),
             BearerCredential::Jwt(token) => {
-                let (principal, expires_at) = self.verifier.verify_session(token).map_err(|e| {
+                let (mut principal, expires_at) = self.verifier.verify_session(token).map_err(|e| {
                     tracing::debug!(reason = %e, "JWT rejected");
                     SessionError::InvalidToken(e)
                 })?;
+                let groups = principal.groups.take();
                 let user = self.user(principal).await?;
-                Ok(Ctx::user(user, request_id).expiring_at(expires_at))
+                let ctx = Ctx::user(user, request_id).expiring_at(expires_at);
+                // Only a token that says which groups the user is in changes their memberships.
+                if let (Some(mapping), Some(groups)) = (&self.groups, groups) {
+                    let grants = mapping.grants(groups.iter().map(String::as_str));
+                    self.service.sync_provider_memberships(&ctx, &grants).await?;
+                }
+                Ok(ctx)
             }
         }
     }

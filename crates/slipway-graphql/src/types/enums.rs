@@ -2,9 +2,29 @@
 //! origins, policy rules), with conversions both ways.
 
 use async_graphql::Enum;
+use slipway_domain::organization::MembershipSource as DomainMemberSource;
 use slipway_domain::policy::PolicyRule as DomainRule;
 use slipway_domain::release::{ReleaseOrigin as DomainOrigin, ReleaseState as DomainState};
 use slipway_domain::{ResourceKind as DomainKind, Role as DomainRole};
+
+/// Who manages a membership.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MemberSource {
+    /// Added in Slipway (`addMember`, or creating the organization); only Slipway changes it.
+    Slipway,
+    /// Granted by the identity provider's group mapping: it follows the user's groups at each
+    /// sign-in. `addMember` takes it over (it becomes SLIPWAY).
+    IdentityProvider,
+}
+
+impl From<DomainMemberSource> for MemberSource {
+    fn from(s: DomainMemberSource) -> Self {
+        match s {
+            DomainMemberSource::Slipway => MemberSource::Slipway,
+            DomainMemberSource::IdentityProvider => MemberSource::IdentityProvider,
+        }
+    }
+}
 
 /// A member's role in a project (organization owners are owners of every project).
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use slipway_domain::organization::Membership;
 use slipway_domain::{Organization as DomainOrganization, User as DomainUser};
 
-use super::enums::Role;
+use super::enums::{MemberSource, Role};
 use super::gql_id;
 use super::project::Project;
 use crate::context::use_case;
@@ -90,6 +90,11 @@ impl Member {
     /// Since when they hold it.
     async fn since(&self) -> DateTime<Utc> {
         self.membership.created_at
+    }
+
+    /// Who manages the membership: Slipway, or the identity provider's group mapping.
+    async fn source(&self) -> MemberSource {
+        self.membership.source.into()
     }
 }
 

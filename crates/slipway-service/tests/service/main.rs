@@ -11,6 +11,7 @@ mod background;
 mod harness;
 mod memory;
 mod people_reads;
+mod provider_memberships;
 mod races;
 mod rules;
 mod sessions;

@@ -50,7 +50,9 @@ pub enum Write {
     /// Rewrites an organization's slug, name and environment quota; [`StoreError::NotFound`] when
     /// it does not exist, `Duplicate("organization slug")` when the new slug is taken.
     UpdateOrganization(Organization),
-    /// Inserts or replaces the role of `(user, scope)`.
+    /// Inserts or replaces the role of `(user, scope)`. A Slipway-sourced membership also takes
+    /// over one the identity provider granted; an identity-provider one never replaces a
+    /// Slipway-managed membership (`Conflict(Stale)` instead).
     UpsertMembership(Membership),
     /// Removes a membership; [`StoreError::NotFound`] when there is none.
     DeleteMembership {
@@ -58,6 +60,14 @@ pub enum Write {
         user: UserId,
         /// Where.
         scope: MembershipScope,
+    },
+    /// Removes a project membership the identity provider granted; [`StoreError::NotFound`]
+    /// when there is none or it is managed in Slipway.
+    DeleteProviderMembership {
+        /// Whose.
+        user: UserId,
+        /// Where.
+        project: ProjectId,
     },
     /// Inserts a project and its (system) environments.
     InsertProject {
@@ -229,6 +239,7 @@ impl Write {
             Write::UpdateOrganization(_) => "update_organization",
             Write::UpsertMembership(_) => "upsert_membership",
             Write::DeleteMembership { .. } => "delete_membership",
+            Write::DeleteProviderMembership { .. } => "delete_provider_membership",
             Write::InsertProject { .. } => "insert_project",
             Write::InsertEnvironment(_) => "insert_environment",
             Write::SaveEnvironments(_) => "save_environments",
@@ -344,6 +355,9 @@ impl Store {
             Write::UpdateOrganization(org) => identity::update_organization(tx, org).await,
             Write::UpsertMembership(m) => identity::upsert_membership(tx, m).await,
             Write::DeleteMembership { user, scope } => identity::delete_membership(tx, *user, *scope).await,
+            Write::DeleteProviderMembership { user, project } => {
+                identity::delete_provider_membership(tx, *user, *project).await
+            }
             Write::InsertProject { project, environments } => {
                 identity::insert_project(tx, project).await?;
                 environments::insert(tx, environments.all()).await

@@ -88,7 +88,8 @@ pub(super) async fn revocations(
         Write::DeleteMembership {
             user,
             scope: MembershipScope::Project(project),
-        } => vec![Notice::MemberRemoved {
+        }
+        | Write::DeleteProviderMembership { user, project } => vec![Notice::MemberRemoved {
             project: *project,
             user: *user,
         }],

@@ -1,6 +1,6 @@
 //! Users, organizations, projects and memberships.
 
-use slipway_domain::organization::{Membership, MembershipScope};
+use slipway_domain::organization::{Membership, MembershipScope, MembershipSource};
 use slipway_domain::slug::{OrganizationSlug, ProjectSlug};
 use slipway_domain::text::Name;
 use slipway_domain::{Organization, OrganizationId, Project, ProjectId, Role, User, UserId};
@@ -92,6 +92,7 @@ pub(crate) fn organization_membership_from_row(row: organization_membership::Mod
         user_id: UserId::from_uuid(row.user_id),
         scope: MembershipScope::Organization(OrganizationId::from_uuid(row.organization_id)),
         role: role("organization_memberships", row.user_id, &row.role)?,
+        source: MembershipSource::Slipway,
         created_at: row.created_at,
     })
 }
@@ -102,6 +103,8 @@ pub(crate) fn project_membership_from_row(row: project_membership::Model) -> Res
         user_id: UserId::from_uuid(row.user_id),
         scope: MembershipScope::Project(ProjectId::from_uuid(row.project_id)),
         role: role("project_memberships", row.user_id, &row.role)?,
+        source: MembershipSource::parse(&row.source)
+            .ok_or_else(|| corrupt("project_memberships", row.user_id, "unknown membership source"))?,
         created_at: row.created_at,
     })
 }

@@ -11,6 +11,8 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub user_id: Uuid,
     pub role: String,
+    /// `slipway` or `identity_provider` (see `MembershipSource`).
+    pub source: String,
     pub created_at: DateTimeUtc,
 }
 

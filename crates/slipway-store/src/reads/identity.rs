@@ -215,6 +215,22 @@ impl Store {
         row.map(|m| role("project_memberships", m.user_id, &m.role)).transpose()
     }
 
+    /// The user's project memberships (every project, every source), by project id.
+    ///
+    /// # Errors
+    /// Database failures; [`StoreError::Corrupt`] for an unknown stored role or source.
+    #[instrument(skip(self), level = "debug")]
+    pub async fn project_memberships_of_user(&self, user_id: UserId) -> Result<Vec<Membership>, StoreError> {
+        project_membership::Entity::find()
+            .filter(project_membership::Column::UserId.eq(user_id.as_uuid()))
+            .order_by_asc(project_membership::Column::ProjectId)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(project_membership_from_row)
+            .collect()
+    }
+
     /// Every user's effective role in a project: owners of its organization are owners; everyone
     /// else has their project membership's role.
     ///

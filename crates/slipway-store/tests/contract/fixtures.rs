@@ -8,7 +8,7 @@ use slipway_domain::audit::{Actor, AuditEntry};
 use slipway_domain::content::Content;
 use slipway_domain::deployment::Deployment;
 use slipway_domain::environment::{Environment, Environments};
-use slipway_domain::organization::{Membership, MembershipScope};
+use slipway_domain::organization::{Membership, MembershipScope, MembershipSource};
 use slipway_domain::release::{Change, Release, ReleaseOrigin, ReleaseParts, ReleaseState};
 use slipway_domain::resource::{ResourceKey, ResourceKind, VersionNumber};
 use slipway_domain::slug::{EnvironmentSlug, OrganizationSlug, ProjectSlug};
@@ -105,6 +105,7 @@ pub async fn world(store: &Store, suffix: &str) -> World {
                     user_id: user.id,
                     scope: MembershipScope::Organization(org.id),
                     role: Role::Owner,
+                    source: MembershipSource::Slipway,
                     created_at: now(),
                 }),
             ],

@@ -1,6 +1,6 @@
 //! Users, organizations, projects, memberships and roles.
 
-use slipway_domain::organization::{Membership, MembershipScope};
+use slipway_domain::organization::{Membership, MembershipScope, MembershipSource};
 use slipway_domain::{Role, UserId};
 use slipway_store::{ConflictKind, StoreError, Write};
 
@@ -12,6 +12,7 @@ contract!(
     a_world_reads_back,
     slugs_are_unique_per_scope,
     memberships_and_roles,
+    provider_memberships_never_replace_slipways,
     concurrent_first_sight_creates_one_user
 );
 
@@ -139,6 +140,7 @@ async fn memberships_and_roles(db: &TestDb) {
             user_id: user,
             scope: MembershipScope::Project(w.project.id),
             role,
+            source: MembershipSource::Slipway,
             created_at: now(),
         })
     };
@@ -204,4 +206,90 @@ async fn concurrent_first_sight_creates_one_user(db: &TestDb) {
         .unwrap();
     assert!(user.name.is_some(), "a token without a name keeps the known one");
     assert_eq!(user.email.as_deref(), Some("r@example.com"));
+}
+
+async fn provider_memberships_never_replace_slipways(db: &TestDb) {
+    let w = world(&db.store, "idp").await;
+    let s = &db.store;
+    let dev = s.upsert_user("idp-dev", None, None, now()).await.unwrap();
+    let member = |role, source| {
+        Write::UpsertMembership(Membership {
+            user_id: dev.id,
+            scope: MembershipScope::Project(w.project.id),
+            role,
+            source,
+            created_at: now(),
+        })
+    };
+    let source_of = async || {
+        let memberships = s.project_memberships_of_user(dev.id).await.unwrap();
+        assert!(memberships.len() <= 1);
+        memberships.first().map(|m| (m.role, m.source))
+    };
+    let provider_removal = Write::DeleteProviderMembership {
+        user: dev.id,
+        project: w.project.id,
+    };
+
+    // Granted and changed by the identity provider, then removed by it.
+    for role in [Role::Viewer, Role::Developer] {
+        w.commit(s, "member.add", vec![member(role, MembershipSource::IdentityProvider)])
+            .await
+            .unwrap();
+        assert_eq!(source_of().await, Some((role, MembershipSource::IdentityProvider)));
+    }
+    assert_eq!(
+        s.project_role(dev.id, w.project.id).await.unwrap(),
+        Some(Role::Developer)
+    );
+    assert_eq!(
+        s.members(w.project.id).await.unwrap()[0].source,
+        MembershipSource::IdentityProvider
+    );
+    w.commit(s, "member.remove", vec![provider_removal.clone()])
+        .await
+        .unwrap();
+    assert_eq!(source_of().await, None);
+    assert_eq!(
+        w.commit(s, "member.remove", vec![provider_removal.clone()])
+            .await
+            .unwrap_err(),
+        StoreError::NotFound("membership")
+    );
+
+    // addMember takes a provider-granted membership over; from then on the provider's writes
+    // fail and leave it as it is.
+    w.commit(
+        s,
+        "member.add",
+        vec![member(Role::Admin, MembershipSource::IdentityProvider)],
+    )
+    .await
+    .unwrap();
+    w.commit(s, "member.add", vec![member(Role::Viewer, MembershipSource::Slipway)])
+        .await
+        .unwrap();
+    assert_eq!(source_of().await, Some((Role::Viewer, MembershipSource::Slipway)));
+    assert_eq!(
+        w.commit(
+            s,
+            "member.add",
+            vec![member(Role::Admin, MembershipSource::IdentityProvider)]
+        )
+        .await
+        .unwrap_err(),
+        StoreError::Conflict(ConflictKind::Stale)
+    );
+    assert_eq!(
+        w.commit(s, "member.remove", vec![provider_removal]).await.unwrap_err(),
+        StoreError::NotFound("membership")
+    );
+    assert_eq!(source_of().await, Some((Role::Viewer, MembershipSource::Slipway)));
+    // Organization memberships are Slipway's.
+    let owner = s.members(w.project.id).await.unwrap();
+    assert!(
+        owner
+            .iter()
+            .any(|m| m.user_id == w.user.id && m.source == MembershipSource::Slipway)
+    );
 }

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use futures_util::StreamExt;
 use slipway_domain::api_key::ApiKey;
-use slipway_domain::organization::{Membership, MembershipScope};
+use slipway_domain::organization::{Membership, MembershipScope, MembershipSource};
 use slipway_domain::release::{Change, ReleaseState};
 use slipway_domain::text::Name;
 use slipway_domain::{ApiKeyId, Role};
@@ -116,6 +116,7 @@ async fn revocations_are_announced(db: &TestDb) {
         user_id: dev.id,
         scope: MembershipScope::Project(w.project.id),
         role: Role::Developer,
+        source: MembershipSource::Slipway,
         created_at: now(),
     };
     let setup = vec![
@@ -123,8 +124,9 @@ async fn revocations_are_announced(db: &TestDb) {
             key: key.clone(),
             hash: "c".repeat(64),
         },
-        Write::UpsertMembership(membership),
+        Write::UpsertMembership(membership.clone()),
     ];
+    let membership_again = membership;
     w.commit(s, "setup", setup).await.unwrap();
     let revoke = Write::RevokeApiKey { id: key.id, at: now() };
     w.commit(s, "api_key.revoke", vec![revoke]).await.unwrap();
@@ -133,6 +135,18 @@ async fn revocations_are_announced(db: &TestDb) {
         scope: MembershipScope::Project(w.project.id),
     };
     w.commit(s, "member.remove", vec![remove]).await.unwrap();
+    let granted = Membership {
+        source: MembershipSource::IdentityProvider,
+        ..membership_again
+    };
+    w.commit(s, "member.add", vec![Write::UpsertMembership(granted)])
+        .await
+        .unwrap();
+    let provider_removal = Write::DeleteProviderMembership {
+        user: dev.id,
+        project: w.project.id,
+    };
+    w.commit(s, "member.remove", vec![provider_removal]).await.unwrap();
 
     if s.backend() == Backend::Postgres {
         let mut next = async || {
@@ -148,13 +162,16 @@ async fn revocations_are_announced(db: &TestDb) {
                 key: key.id
             })
         );
-        assert_eq!(
-            next().await,
-            Some(Notice::MemberRemoved {
-                project: w.project.id,
-                user: dev.id
-            })
-        );
+        // So does the identity provider's removal of a membership it granted.
+        for _ in 0..2 {
+            assert_eq!(
+                next().await,
+                Some(Notice::MemberRemoved {
+                    project: w.project.id,
+                    user: dev.id
+                })
+            );
+        }
     } else {
         let nothing = tokio::time::timeout(Duration::from_millis(50), stream.next()).await;
         assert!(nothing.is_err(), "SQLite's stream never yields");

@@ -10,13 +10,14 @@ import type { Role } from "../../gql/graphql";
 import { Field } from "../../ui/Field";
 import { ErrorNotice, Loading } from "../../ui/Status";
 import { OneTimeSecret } from "../../ui/OneTimeSecret";
+import { SourceNote } from "./SourceNote";
 
 const MembersQuery = graphql(`
   query Members($org: String!, $project: String!) {
     project(org: $org, slug: $project) {
       id
       environments(first: 100) { nodes { id slug } }
-      members(first: 100) { nodes { role since user { id subject name } } }
+      members(first: 100) { nodes { role source since user { id subject name } } }
     }
   }
 `);
@@ -85,6 +86,7 @@ export function MembersPage() {
                       {ROLES.map((r) => <option key={r} value={r}>{r.toLowerCase()}</option>)}
                     </select>
                   ) : m.role.toLowerCase()}
+                  <SourceNote source={m.source} />
                 </td>
                 <td>{new Date(m.since).toLocaleDateString()}</td>
                 {manage ? <td><button type="button" className="danger" onClick={() => void run(remove({ org, project, subject: m.user?.subject ?? "" }))}>Remove {m.user?.subject}</button></td> : null}

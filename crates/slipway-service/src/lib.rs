@@ -8,6 +8,7 @@
 //! project serves, so it never waits on the database.
 
 mod access;
+mod address_cache;
 mod api_key_usage;
 pub mod api_keys;
 pub mod audit;
@@ -76,6 +77,8 @@ struct Inner {
     keys: key_cache::ApiKeyCache,
     usage: api_key_usage::ApiKeyUsage,
     viewers: view_cache::ViewerCache,
+    /// Project addresses already looked up (see `address_cache.rs`).
+    addresses: address_cache::AddressCache,
     stats: cache::CacheStats,
     keyring: CredentialKeyring,
     writers: writers::WriterLocks,
@@ -104,6 +107,7 @@ impl Service {
                 keys: key_cache::ApiKeyCache::default(),
                 usage: api_key_usage::ApiKeyUsage::default(),
                 viewers: view_cache::ViewerCache::default(),
+                addresses: address_cache::AddressCache::default(),
                 stats: cache::CacheStats::default(),
                 keyring,
                 writers: writers::WriterLocks::default(),

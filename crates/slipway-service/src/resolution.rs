@@ -126,9 +126,16 @@ impl Service {
         match (&ctx.caller, project) {
             (Caller::ApiKey(key), None) => Ok(key.project_id),
             (Caller::ApiKey(key), Some((org, slug))) => {
-                let p = self.project_by_slugs(org, slug).await?;
-                if p.id == key.project_id {
-                    Ok(p.id)
+                let id = match self.inner.addresses.get(org, slug) {
+                    Some(id) => id,
+                    None => {
+                        let project = self.project_by_slugs(org, slug).await?;
+                        self.inner.addresses.insert(org, slug, project.id);
+                        project.id
+                    }
+                };
+                if id == key.project_id {
+                    Ok(id)
                 } else {
                     Err(ServiceError::NotFound(Missing::project(org, slug)))
                 }

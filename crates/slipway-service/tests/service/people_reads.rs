@@ -1,9 +1,11 @@
 //! A person's gateway reads (`resolve` with a user's context) are authorized from memory: once
 //! the database has said that a member may view the project, further reads send no statement to
-//! the database at all — and a removed member is refused on the very next read.
+//! the database at all — and a removed member is refused on the very next read. An API key that
+//! names its project reads from memory too.
 
 use slipway_domain::resource::ResourceKind;
 use slipway_service::ServiceError;
+use slipway_service::api_keys::NewApiKey;
 
 use crate::both_backends;
 use crate::harness::Harness;
@@ -43,6 +45,47 @@ both_backends!(an_authorized_persons_reads_send_no_query, async |h: &Harness| {
         0,
         "authorized reads from memory send no statement"
     );
+});
+
+both_backends!(an_api_key_naming_its_project_reads_from_memory, async |h: &Harness| {
+    let s = &h.service;
+    let (alice, ..) = setup(h).await;
+    let key = s
+        .create_api_key(&alice, "acme", "chat", &NewApiKey::named("gateway"))
+        .await
+        .unwrap();
+    let gateway = s
+        .authenticate_api_key(secrecy::ExposeSecret::expose_secret(&key.secret), None)
+        .await
+        .unwrap();
+    let statements = || s.store().statements_run();
+    s.resolve_environment(&gateway, Some(("acme", "chat")), Some("staging"))
+        .await
+        .unwrap();
+    let before = statements();
+    for _ in 0..5 {
+        s.resolve_environment(&gateway, Some(("acme", "chat")), Some("staging"))
+            .await
+            .unwrap();
+    }
+    assert_eq!(statements() - before, 0, "the project's address is remembered");
+    // Another project, even one remembered, is still refused to this key.
+    s.create_project(&alice, "acme", "other", "Other").await.unwrap();
+    s.resolve_environment(&alice, Some(("acme", "other")), None).await.ok();
+    for _ in 0..2 {
+        assert!(matches!(
+            s.resolve_environment(&gateway, Some(("acme", "other")), Some("staging"))
+                .await
+                .unwrap_err(),
+            ServiceError::NotFound(_)
+        ));
+    }
+    assert!(matches!(
+        s.resolve_environment(&gateway, Some(("acme", "nowhere")), Some("staging"))
+            .await
+            .unwrap_err(),
+        ServiceError::NotFound(_)
+    ));
 });
 
 both_backends!(a_removed_member_is_refused_on_the_next_read, async |h: &Harness| {

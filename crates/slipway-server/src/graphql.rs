@@ -189,19 +189,36 @@ pub async fn post(State(state): State<AppState>, request: Request) -> Response {
     }
     let gql_request = slipway_graphql::attach(&state.service, gql_request, caller);
     let gql_response = state.graphql.schema.execute(gql_request).await;
+    // An answer without errors (or any answer as plain JSON) is always 200: serialized straight
+    // to bytes, without the intermediate tree that telling a request error apart needs.
+    if media == ResponseMedia::Json || !gql_response.is_err() {
+        return match serde_json::to_vec(&gql_response) {
+            Ok(bytes) => {
+                let mut response = Response::new(Body::from(bytes));
+                response
+                    .headers_mut()
+                    .insert(header::CONTENT_TYPE, media.content_type());
+                response
+            }
+            Err(e) => unserializable(&e, media),
+        };
+    }
     match serde_json::to_value(&gql_response) {
         Ok(body) => {
             let (status, body) = media.answer(body);
             json_response(status, &body, media)
         }
-        Err(e) => {
-            tracing::error!(error = %e, "could not serialize a GraphQL response");
-            graphql_error(
-                &ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL", "internal error"),
-                media,
-            )
-        }
+        Err(e) => unserializable(&e, media),
     }
+}
+
+/// The answer when a GraphQL response cannot be serialized (logged; the client gets INTERNAL).
+fn unserializable(error: &serde_json::Error, media: ResponseMedia) -> Response {
+    tracing::error!(%error, "could not serialize a GraphQL response");
+    graphql_error(
+        &ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL", "internal error"),
+        media,
+    )
 }
 
 /// `GET /graphql`: a WebSocket upgrade for subscriptions, else GraphiQL (when enabled).

@@ -13,13 +13,13 @@ pub const INDEX: EmbeddedFile = EmbeddedFile {
 /// Every other file of the bundle; the names carry a hash of their content.
 pub const ASSETS: [EmbeddedFile; 2] = [
     EmbeddedFile {
-        path: "assets/index-CSpDj06m.css",
-        content_type: "text/css; charset=utf-8",
-        stored: Stored::Plain(include_bytes!("../../assets/dashboard/assets/index-CSpDj06m.css")),
+        path: "assets/index-B8RYb9Uf.js",
+        content_type: "text/javascript; charset=utf-8",
+        stored: Stored::Plain(include_bytes!("../../assets/dashboard/assets/index-B8RYb9Uf.js")),
     },
     EmbeddedFile {
-        path: "assets/index-S7FOWxee.js",
-        content_type: "text/javascript; charset=utf-8",
-        stored: Stored::Plain(include_bytes!("../../assets/dashboard/assets/index-S7FOWxee.js")),
+        path: "assets/index-qZR9DOvN.css",
+        content_type: "text/css; charset=utf-8",
+        stored: Stored::Plain(include_bytes!("../../assets/dashboard/assets/index-qZR9DOvN.css")),
     },
 ];

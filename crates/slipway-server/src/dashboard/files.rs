@@ -13,9 +13,9 @@ pub const INDEX: EmbeddedFile = EmbeddedFile {
 /// Every other file of the bundle; the names carry a hash of their content.
 pub const ASSETS: [EmbeddedFile; 2] = [
     EmbeddedFile {
-        path: "assets/index-B8RYb9Uf.js",
+        path: "assets/index-Bn_GbUD5.js",
         content_type: "text/javascript; charset=utf-8",
-        stored: Stored::Plain(include_bytes!("../../assets/dashboard/assets/index-B8RYb9Uf.js")),
+        stored: Stored::Plain(include_bytes!("../../assets/dashboard/assets/index-Bn_GbUD5.js")),
     },
     EmbeddedFile {
         path: "assets/index-qZR9DOvN.css",

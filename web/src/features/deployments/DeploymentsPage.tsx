@@ -1,8 +1,9 @@
 // An environment's deployments as a timeline (who, when, which release), a page at a time with
-// "More", with a rollback to any entry but the newest.
-import { useState } from "react";
+// "More", with a rollback to any entry but the newest; a deployment made anywhere (the
+// `environmentChanged` subscription) shows at the top without a reload.
+import { useEffect, useState } from "react";
 import { Link, useParams } from "react-router";
-import { useMutation, useQuery } from "urql";
+import { useMutation, useQuery, useSubscription } from "urql";
 import { graphql } from "../../gql";
 import { useProject } from "../../app/projectContext";
 import { can } from "../../lib/permissions";
@@ -29,6 +30,11 @@ const DeploymentsQuery = graphql(`
         }
       }
     }
+  }
+`);
+const DeploymentMade = graphql(`
+  subscription TimelineEnvironmentChanged($org: String!, $project: String!) {
+    environmentChanged(org: $org, project: $project) { environment { id slug } deployment { id } }
   }
 `);
 const Rollback = graphql(`
@@ -88,6 +94,14 @@ export function DeploymentsPage() {
   const [{ data, fetching, error }] = useQuery({ query: EnvironmentQuery, variables: { org, project, environment } });
   const [, rollback] = useMutation(Rollback);
   const { cursors, more, reload, restart } = usePagedList(environment);
+  // The number of deployments to this environment seen live; each heads the timeline, so the
+  // list starts again from the newest page.
+  const [made] = useSubscription({ query: DeploymentMade, variables: { org, project } }, (seen: number | undefined, event) =>
+    event.environmentChanged.deployment && event.environmentChanged.environment.slug === environment ? (seen ?? 0) + 1 : (seen ?? 0),
+  );
+  useEffect(() => {
+    if (made.data) restart();
+  }, [made.data, restart]);
   const [problem, setProblem] = useState<Problem | null>(null);
   const [result, setResult] = useState<{ id: string; state: string } | null>(null);
   if (fetching && !data) return <Loading what="deployments" />;
@@ -98,12 +112,14 @@ export function DeploymentsPage() {
     if (r.error || !r.data) return setProblem(r.error ? describeError(r.error) : null);
     setProblem(null);
     setResult(r.data.rollback);
-    // The rollback's deployment heads the timeline: start again from the newest page.
+    // The rollback's deployment heads the timeline: start again from the newest page (the
+    // subscription says so too, but a rollback waiting for approval deploys nothing yet).
     restart();
   };
   return (
     <section aria-labelledby="timeline-title">
       <h2 id="timeline-title">Deployments of {env.name}</h2>
+      <p className="muted" aria-live="polite">{made.error ? "Live updates are off (reload to retry)." : "Updates live."}</p>
       <ol reversed aria-label="Timeline">
         {cursors.map((after, i) => (
           <DeploymentsChunk key={after ?? "first"} environment={environment} after={after} last={i === cursors.length - 1} reload={reload} onMore={more} onRollback={(d) => void rollBack(d)} />

@@ -13,13 +13,13 @@ pub const INDEX: EmbeddedFile = EmbeddedFile {
 /// Every other file of the bundle; the names carry a hash of their content.
 pub const ASSETS: [EmbeddedFile; 2] = [
     EmbeddedFile {
-        path: "assets/index-Bn_GbUD5.js",
+        path: "assets/index-DtB8Xeu8.js",
         content_type: "text/javascript; charset=utf-8",
-        stored: Stored::Plain(include_bytes!("../../assets/dashboard/assets/index-Bn_GbUD5.js")),
+        stored: Stored::Plain(include_bytes!("../../assets/dashboard/assets/index-DtB8Xeu8.js")),
     },
     EmbeddedFile {
-        path: "assets/index-qZR9DOvN.css",
+        path: "assets/index-jvAAlJOn.css",
         content_type: "text/css; charset=utf-8",
-        stored: Stored::Plain(include_bytes!("../../assets/dashboard/assets/index-qZR9DOvN.css")),
+        stored: Stored::Plain(include_bytes!("../../assets/dashboard/assets/index-jvAAlJOn.css")),
     },
 ];

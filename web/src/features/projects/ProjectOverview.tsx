@@ -119,12 +119,12 @@ function Pending({ environment, tick }: { environment: string; tick: number }) {
   const [{ data }] = useQuery({ query: PendingQuery, variables: { org, project, environment, after: null } });
   return (
     <>
-    {data?.project.releases.nodes.length === 0 ? <p className="muted">None.</p> : null}
-    <ul aria-label={`Pending releases to ${environment}`}>
-      {cursors.map((after, i) => (
-        <PendingChunk key={after ?? "first"} environment={environment} after={after} last={i === cursors.length - 1} tick={tick} onMore={more} />
-      ))}
-    </ul>
+      {data?.project.releases.nodes.length === 0 ? <p className="muted">None.</p> : null}
+      <ul aria-label={`Pending releases to ${environment}`}>
+        {cursors.map((after, i) => (
+          <PendingChunk key={after ?? "first"} environment={environment} after={after} last={i === cursors.length - 1} tick={tick} onMore={more} />
+        ))}
+      </ul>
     </>
   );
 }

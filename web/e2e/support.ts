@@ -1,5 +1,6 @@
-// What the browser tests share: the server's address, sign-in links minted by the real
-// `slipway token --link`, and a screenshot helper that keeps each screen as an artifact.
+// What the browser tests share: the server's address (and a way to restart it), sign-in links
+// minted by the real `slipway token --link`, and a screenshot helper that keeps each screen as
+// an artifact.
 import { execFileSync } from "node:child_process";
 import type { Page, TestInfo } from "@playwright/test";
 import { BINARY } from "./server";
@@ -9,6 +10,14 @@ export function serverUrl(): string {
   const url = process.env.SLIPWAY_URL;
   if (!url) throw new Error("the server was not started (global setup)");
   return url;
+}
+
+/** Restarts the server (same address, same data); resolves once it listens again. */
+export async function restartServer(): Promise<void> {
+  const control = process.env.SLIPWAY_CONTROL_URL;
+  if (!control) throw new Error("the server was not started (global setup)");
+  const response = await fetch(`${control}/restart`, { method: "POST" });
+  if (!response.ok) throw new Error(`restart failed: ${await response.text()}`);
 }
 
 /** A sign-in link for `subject`, exactly as an operator mints one. */

@@ -8,7 +8,7 @@ export function OneTimeSecret({ secret, label, onDone, children }: { secret: str
   return (
     <div role="status" className="card">
       {children}
-      <pre aria-label={label}>{secret}</pre>
+      <pre role="region" aria-label={label} tabIndex={0}>{secret}</pre>
       <button type="button" onClick={() => void navigator.clipboard?.writeText(secret).then(() => setCopied(secret))}>
         {copied === secret ? "Copied" : "Copy secret"}
       </button>{" "}

@@ -13,13 +13,13 @@ pub const INDEX: EmbeddedFile = EmbeddedFile {
 /// Every other file of the bundle; the names carry a hash of their content.
 pub const ASSETS: [EmbeddedFile; 2] = [
     EmbeddedFile {
-        path: "assets/index-CDIRYBbB.js",
-        content_type: "text/javascript; charset=utf-8",
-        stored: Stored::Plain(include_bytes!("../../assets/dashboard/assets/index-CDIRYBbB.js")),
+        path: "assets/index-jvAAlJOn.css",
+        content_type: "text/css; charset=utf-8",
+        stored: Stored::Plain(include_bytes!("../../assets/dashboard/assets/index-jvAAlJOn.css")),
     },
     EmbeddedFile {
-        path: "assets/index-CSpDj06m.css",
-        content_type: "text/css; charset=utf-8",
-        stored: Stored::Plain(include_bytes!("../../assets/dashboard/assets/index-CSpDj06m.css")),
+        path: "assets/index-nPtyF_Sr.js",
+        content_type: "text/javascript; charset=utf-8",
+        stored: Stored::Plain(include_bytes!("../../assets/dashboard/assets/index-nPtyF_Sr.js")),
     },
 ];

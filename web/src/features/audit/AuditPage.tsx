@@ -3,7 +3,8 @@
 import { useState } from "react";
 import { useQuery } from "urql";
 import { graphql } from "../../gql";
-import type { AuditLogFilterInput } from "../../gql/graphql";
+import type { AuditEnvironmentsQuery, AuditLogFilterInput } from "../../gql/graphql";
+import { useEveryPage } from "../../lib/everyPage";
 import { useProject } from "../../app/projectContext";
 import { ErrorNotice, Loading } from "../../ui/Status";
 import { MoreButton, usePageCursors } from "../../ui/More";
@@ -20,9 +21,18 @@ const AuditQuery = graphql(`
 const ChainQuery = graphql(`
   query AuditChain($org: String!, $project: String!) {
     auditChain(org: $org, project: $project) { verified verifiedEvents brokenAt problem }
-    project(org: $org, slug: $project) { id environments(first: 100) { nodes { id slug name } } }
   }
 `);
+const EnvironmentsQuery = graphql(`
+  query AuditEnvironments($org: String!, $project: String!, $after: String) {
+    project(org: $org, slug: $project) {
+      id
+      environments(first: 100, after: $after) { pageInfo { hasNextPage endCursor } nodes { id slug name } }
+    }
+  }
+`);
+// Every environment: the filter offers all of them.
+const environmentsOf = (data: AuditEnvironmentsQuery) => data.project.environments;
 
 function ChainStatus({ org, project }: { org: string; project: string }) {
   const [{ data, fetching, error }] = useQuery({ query: ChainQuery, variables: { org, project } });
@@ -80,7 +90,7 @@ const KINDS = ["", "release", "environment", "policy", "prompt", "routing_rule",
 
 export function AuditPage() {
   const { org, project } = useProject();
-  const [{ data: scope }] = useQuery({ query: ChainQuery, variables: { org, project } });
+  const { nodes: environments } = useEveryPage(EnvironmentsQuery, { org, project }, environmentsOf);
   const [kind, setKind] = useState("");
   const [action, setAction] = useState("");
   const [actor, setActor] = useState("");
@@ -115,7 +125,7 @@ export function AuditPage() {
           <label htmlFor="audit-environment">Environment</label>
           <select id="audit-environment" value={environment} onChange={(e) => setEnvironment(e.target.value)}>
             <option value="">any</option>
-            {(scope?.project.environments.nodes ?? []).map((env) => <option key={env.id} value={env.slug}>{env.name}</option>)}
+            {(environments ?? []).map((env) => <option key={env.id} value={env.slug}>{env.name}</option>)}
           </select>
         </div>
       </form>

@@ -57,7 +57,7 @@ export function SignIn({ expired, returnTo, onSignedIn }: SignInProps) {
         With the embedded identity, ask whoever runs Slipway for a sign-in link, or mint one on the server's
         machine:
       </p>
-      <pre>slipway token --sub alice --name Alice --link</pre>
+      <pre role="region" aria-label="The command that prints a sign-in link" tabIndex={0}>slipway token --sub alice --name Alice --link</pre>
       <p className="muted">
         With an identity provider (RS256/ES256, configured as in the README), the token is the ID or access
         token your provider issues for Slipway's audience; paste it below.

@@ -2,7 +2,7 @@
 // which targets deploy now, which wait for approval and which the policy refuses.
 import { useState, type FormEvent } from "react";
 import { Link } from "react-router";
-import { useMutation, useQuery } from "urql";
+import { useMutation } from "urql";
 import { graphql } from "../../gql";
 import { useProject } from "../../app/projectContext";
 import { can } from "../../lib/permissions";
@@ -11,13 +11,28 @@ import { Field } from "../../ui/Field";
 import { ErrorNotice, Loading } from "../../ui/Status";
 import { DeployExisting } from "./DeployExisting";
 import { forecast } from "./forecast";
+import { useEveryPage } from "../../lib/everyPage";
+import type { DeployResourcesQuery, DeployTargetsQuery } from "../../gql/graphql";
 
-const DeployQuery = graphql(`
-  query DeployTargets($org: String!, $project: String!) {
+const TargetsQuery = graphql(`
+  query DeployTargets($org: String!, $project: String!, $after: String) {
     project(org: $org, slug: $project) {
       id
-      environments(first: 100) { nodes { id slug name isDefaultPublishTarget policy { allowDirect requiredApprovals freezeWindows { start end } } } }
-      resources(first: 100) { nodes { id kind key latestVersion { number } } }
+      environments(first: 100, after: $after) {
+        pageInfo { hasNextPage endCursor }
+        nodes { id slug name isDefaultPublishTarget policy { allowDirect requiredApprovals freezeWindows { start end } } }
+      }
+    }
+  }
+`);
+const ResourcesQuery = graphql(`
+  query DeployResources($org: String!, $project: String!, $after: String) {
+    project(org: $org, slug: $project) {
+      id
+      resources(first: 100, after: $after) {
+        pageInfo { hasNextPage endCursor }
+        nodes { id kind key latestVersion { number } }
+      }
     }
   }
 `);
@@ -40,9 +55,14 @@ const EXAMPLE = JSON.stringify(
   2,
 );
 
+// Every target and every resource: the checkboxes and pickers offer all of them.
+const targetsOf = (data: DeployTargetsQuery) => data.project.environments;
+const resourcesOf = (data: DeployResourcesQuery) => data.project.resources;
+
 export function DeployPage() {
   const { org, project, role } = useProject();
-  const [{ data, error }, refetch] = useQuery({ query: DeployQuery, variables: { org, project } });
+  const targetList = useEveryPage(TargetsQuery, { org, project }, targetsOf);
+  const resourceList = useEveryPage(ResourcesQuery, { org, project }, resourcesOf);
   const [, createPrompt] = useMutation(CreatePrompt);
   const [state, publish] = useMutation(PublishPrompt);
   const [key, setKey] = useState("");
@@ -51,10 +71,14 @@ export function DeployPage() {
   const [targets, setTargets] = useState<string[]>([]);
   const [problem, setProblem] = useState<Problem | null>(null);
   const [outcome, setOutcome] = useState<{ number: number; releases: { id: string; state: string; target: string }[] } | null>(null);
-  if (!data) return error ? <ErrorNotice error={error} /> : <Loading what="environments" />;
+  const envs = targetList.nodes;
+  const resources = resourceList.nodes;
+  if (!envs || !resources) {
+    const error = targetList.error ?? resourceList.error;
+    return error ? <ErrorNotice error={error} /> : <Loading what="environments" />;
+  }
   if (!can(role, "resource:write")) return <p>Your role cannot create versions or deploy them.</p>;
-  const envs = data.project.environments.nodes;
-  const prompts = data.project.resources.nodes.filter((r) => r.kind === "PROMPT");
+  const prompts = resources.filter((r) => r.kind === "PROMPT");
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     let parsed: unknown;
@@ -72,7 +96,7 @@ export function DeployPage() {
     setProblem(null);
     const v = result.data.createPromptVersion;
     setOutcome({ number: v.version.number, releases: v.releases.map((r) => ({ id: r.id, state: r.state, target: r.targetEnvironment?.slug ?? "?" })) });
-    refetch({ requestPolicy: "network-only" });
+    resourceList.reread();
   };
   const now = new Date();
   return (
@@ -123,7 +147,7 @@ export function DeployPage() {
         </div>
       ) : null}
     </form>
-    <DeployExisting resources={data.project.resources.nodes} environments={envs} />
+    <DeployExisting resources={resources} environments={envs} />
     </>
   );
 }

@@ -1,7 +1,7 @@
 // Settings → Environments: add one; edit name, color and description; reorder; move the roles;
 // delete (refused with the reason for system environments and role holders); each one's policy.
 import { useState, type FormEvent } from "react";
-import { useMutation, useQuery } from "urql";
+import { useMutation } from "urql";
 import { graphql } from "../../gql";
 import { useProject } from "../../app/projectContext";
 import { can } from "../../lib/permissions";
@@ -10,13 +10,15 @@ import { Field } from "../../ui/Field";
 import { ErrorNotice, Loading } from "../../ui/Status";
 import { EnvironmentOrder } from "./EnvironmentOrder";
 import { PolicyEditor } from "./PolicyEditor";
-import type { PromotionPolicyInput } from "../../gql/graphql";
+import type { EnvironmentSettingsQuery, PromotionPolicyInput } from "../../gql/graphql";
+import { useEveryPage } from "../../lib/everyPage";
 
 const SettingsQuery = graphql(`
-  query EnvironmentSettings($org: String!, $project: String!) {
+  query EnvironmentSettings($org: String!, $project: String!, $after: String) {
     project(org: $org, slug: $project) {
       id
-      environments(first: 100) {
+      environments(first: 100, after: $after) {
+        pageInfo { hasNextPage endCursor }
         nodes {
           id slug name description color position isSystem isProduction isDefaultPublishTarget isGatewayFallback
           policy {
@@ -60,6 +62,8 @@ const SetPolicy = graphql(`
   }
 `);
 
+const environmentsOf = (data: EnvironmentSettingsQuery) => data.project.environments;
+
 /** Why an environment cannot be deleted, or `null` when it can. */
 export function deleteBlocker(env: { isSystem: boolean; isDefaultPublishTarget: boolean; isGatewayFallback: boolean }): string | null {
   if (env.isSystem) return "System environments cannot be deleted.";
@@ -73,7 +77,8 @@ const ROLE_FORBIDDEN =
 
 export function EnvironmentsSettings() {
   const { org, project, role } = useProject();
-  const [{ data, fetching, error }, refetch] = useQuery({ query: SettingsQuery, variables: { org, project } });
+  // Reordering saves the whole order and the role radios choose among all: every page, always.
+  const { nodes: envs, error, reread: reload } = useEveryPage(SettingsQuery, { org, project }, environmentsOf);
   const [problem, setProblem] = useState<{ where: string; problem: Problem } | null>(null);
   const [, create] = useMutation(CreateEnvironment);
   const [, update] = useMutation(UpdateEnvironment);
@@ -84,7 +89,6 @@ export function EnvironmentsSettings() {
   const [draft, setDraft] = useState({ slug: "", name: "", color: "#6b7280", description: "" });
   const manage = can(role, "project:manage_environments");
   const policies = can(role, "project:manage_policies");
-  const reload = () => refetch({ requestPolicy: "network-only" });
   const run = async (where: string, result: Promise<{ error?: import("urql").CombinedError }>) => {
     const { error } = await result;
     if (error) {
@@ -97,9 +101,7 @@ export function EnvironmentsSettings() {
   };
   const at = (where: string) => (problem?.where === where ? problem.problem : null);
 
-  if (fetching && !data) return <Loading what="environments" />;
-  if (!data) return <ErrorNotice error={error} />;
-  const envs = data.project.environments.nodes;
+  if (!envs) return error ? <ErrorNotice error={error} /> : <Loading what="environments" />;
 
   const add = async (event: FormEvent) => {
     event.preventDefault();
@@ -110,6 +112,7 @@ export function EnvironmentsSettings() {
   return (
     <>
       <h2>Environments</h2>
+      <ErrorNotice error={error ?? undefined} />
       {!manage ? <p className="muted">Your role can view environments but not change them.</p> : null}
       {manage ? (
         <section aria-labelledby="add-env">

@@ -1,5 +1,5 @@
-// Organizations and their projects: the list, and forms to create either (with the
-// environment quota shown where one applies).
+// Organizations and their projects: the lists (each a page at a time with "More"), and forms to
+// create either (with the environment quota shown where one applies).
 import { useState, type FormEvent } from "react";
 import { Link } from "react-router";
 import { useMutation, useQuery } from "urql";
@@ -7,16 +7,25 @@ import { graphql } from "../../gql";
 import { describeError, fieldMessage, type Problem } from "../../lib/errors";
 import { Field } from "../../ui/Field";
 import { ErrorNotice, Loading } from "../../ui/Status";
+import { MoreButton, usePagedList, useRereadOn } from "../../ui/More";
 
 const OrganizationsQuery = graphql(`
-  query Organizations {
+  query Organizations($after: String) {
     viewer {
-      user { subject name }
-      organizations(first: 20) {
-        nodes {
-          id slug name environmentQuota
-          projects(first: 50) { nodes { id slug name viewerRole } }
-        }
+      organizations(first: 20, after: $after) {
+        pageInfo { hasNextPage endCursor }
+        nodes { id slug name environmentQuota }
+      }
+    }
+  }
+`);
+const ProjectsQuery = graphql(`
+  query OrganizationProjects($org: String!, $after: String) {
+    organization(slug: $org) {
+      id
+      projects(first: 20, after: $after) {
+        pageInfo { hasNextPage endCursor }
+        nodes { id slug name viewerRole }
       }
     }
   }
@@ -86,42 +95,80 @@ function CreateProjectForm({ org, onDone }: { org: string; onDone: () => void })
   );
 }
 
+function ProjectsChunk(props: { org: string; after: string | null; last: boolean; reload: number; onMore: (cursor: string | null | undefined) => void }) {
+  const { org, after, last, reload, onMore } = props;
+  const [{ data, fetching, error }, refetch] = useQuery({ query: ProjectsQuery, variables: { org, after } });
+  useRereadOn(reload, refetch);
+  if (fetching && !data) return <li><Loading what="projects" /></li>;
+  if (!data) return <li><ErrorNotice error={error} /></li>;
+  const page = data.organization.projects;
+  return (
+    <>
+      {after === null && page.nodes.length === 0 ? <li>No projects yet.</li> : null}
+      {page.nodes.map((p) => (
+        <li key={p.id}>
+          <Link to={`/orgs/${org}/projects/${p.slug}`}>{p.name}</Link>{" "}
+          <span className="muted">
+            {p.slug} · {p.viewerRole.toLowerCase()}
+          </span>
+        </li>
+      ))}
+      {last && page.pageInfo.hasNextPage ? (
+        <li className="plain"><MoreButton hasNextPage what={`projects of ${org}`} onMore={() => onMore(page.pageInfo.endCursor)} /></li>
+      ) : null}
+    </>
+  );
+}
+
+function Organization({ org }: { org: { id: string; slug: string; name: string; environmentQuota?: number | null } }) {
+  const { cursors, more, reload, restart } = usePagedList();
+  return (
+    <section aria-labelledby={`org-${org.id}`}>
+      <h2 id={`org-${org.id}`}>
+        {org.name} <span className="muted code">{org.slug}</span>
+      </h2>
+      <p className="muted">
+        {org.environmentQuota == null
+          ? "Environments per project: unlimited"
+          : `Environments per project: at most ${org.environmentQuota}`}
+      </p>
+      <ul aria-label={`Projects of ${org.name}`}>
+        {cursors.map((after, i) => (
+          <ProjectsChunk key={after ?? "first"} org={org.slug} after={after} last={i === cursors.length - 1} reload={reload} onMore={more} />
+        ))}
+      </ul>
+      <CreateProjectForm org={org.slug} onDone={restart} />
+    </section>
+  );
+}
+
+function OrganizationsChunk(props: { after: string | null; last: boolean; reload: number; onMore: (cursor: string | null | undefined) => void }) {
+  const { after, last, reload, onMore } = props;
+  const [{ data, fetching, error }, refetch] = useQuery({ query: OrganizationsQuery, variables: { after } });
+  useRereadOn(reload, refetch);
+  if (fetching && !data) return <Loading what="organizations" />;
+  if (!data) return <ErrorNotice error={error} />;
+  const page = data.viewer.organizations;
+  return (
+    <>
+      {after === null && page.nodes.length === 0 ? <p>You belong to no organization yet; create one.</p> : null}
+      {page.nodes.map((org) => <Organization key={org.id} org={org} />)}
+      {last ? <MoreButton hasNextPage={page.pageInfo.hasNextPage} what="organizations" onMore={() => onMore(page.pageInfo.endCursor)} /> : null}
+    </>
+  );
+}
+
 export function OrganizationsPage() {
-  const [{ data, fetching, error }, refetch] = useQuery({ query: OrganizationsQuery });
-  const reload = () => refetch({ requestPolicy: "network-only" });
+  const { cursors, more, reload, restart } = usePagedList();
   return (
     <>
       <h1>Organizations</h1>
-      {fetching && !data ? <Loading what="organizations" /> : null}
-      <ErrorNotice error={error} />
-      {data?.viewer.organizations.nodes.length === 0 ? <p>You belong to no organization yet; create one.</p> : null}
-      {data?.viewer.organizations.nodes.map((org) => (
-        <section key={org.id} aria-labelledby={`org-${org.id}`}>
-          <h2 id={`org-${org.id}`}>
-            {org.name} <span className="muted code">{org.slug}</span>
-          </h2>
-          <p className="muted">
-            {org.environmentQuota == null
-              ? "Environments per project: unlimited"
-              : `Environments per project: at most ${org.environmentQuota}`}
-          </p>
-          {org.projects.nodes.length === 0 ? <p>No projects yet.</p> : null}
-          <ul>
-            {org.projects.nodes.map((p) => (
-              <li key={p.id}>
-                <Link to={`/orgs/${org.slug}/projects/${p.slug}`}>{p.name}</Link>{" "}
-                <span className="muted">
-                  {p.slug} · {p.viewerRole.toLowerCase()}
-                </span>
-              </li>
-            ))}
-          </ul>
-          <CreateProjectForm org={org.slug} onDone={reload} />
-        </section>
+      {cursors.map((after, i) => (
+        <OrganizationsChunk key={after ?? "first"} after={after} last={i === cursors.length - 1} reload={reload} onMore={more} />
       ))}
       <section aria-labelledby="new-org">
         <h2 id="new-org">New organization</h2>
-        <CreateOrganizationForm onDone={reload} />
+        <CreateOrganizationForm onDone={restart} />
       </section>
     </>
   );

@@ -33,7 +33,7 @@ export function UseApi({ environment }: { environment: string }) {
           </button>
         ))}
       </div>
-      <pre aria-label={`${language} snippet for ${environment}`}>{text}</pre>
+      <pre role="region" aria-label={`${language} snippet for ${environment}`} tabIndex={0}>{text}</pre>
       <button
         type="button"
         onClick={() => {

@@ -7,10 +7,18 @@ import { useProject } from "../../app/projectContext";
 import { can } from "../../lib/permissions";
 import { describeError, type Problem } from "../../lib/errors";
 import { ErrorNotice, Loading } from "../../ui/Status";
+import { useEveryPage } from "../../lib/everyPage";
+import type { PromoteEnvironmentsQuery } from "../../gql/graphql";
+
+// Every environment: the source and target pickers offer all of them.
+const environmentsOf = (data: PromoteEnvironmentsQuery) => data.project.environments;
 
 const EnvironmentsQuery = graphql(`
-  query PromoteEnvironments($org: String!, $project: String!) {
-    project(org: $org, slug: $project) { id environments(first: 100) { nodes { id slug name } } }
+  query PromoteEnvironments($org: String!, $project: String!, $after: String) {
+    project(org: $org, slug: $project) {
+      id
+      environments(first: 100, after: $after) { pageInfo { hasNextPage endCursor } nodes { id slug name } }
+    }
   }
 `);
 const DiffQuery = graphql(`
@@ -28,7 +36,7 @@ const Promote = graphql(`
 
 export function PromotePage() {
   const { org, project, role } = useProject();
-  const [{ data, error }] = useQuery({ query: EnvironmentsQuery, variables: { org, project } });
+  const { nodes: envs, error } = useEveryPage(EnvironmentsQuery, { org, project }, environmentsOf);
   const [source, setSource] = useState("staging");
   const [target, setTarget] = useState("prod");
   const [message, setMessage] = useState("");
@@ -36,8 +44,7 @@ export function PromotePage() {
   const [state, promote] = useMutation(Promote);
   const [problem, setProblem] = useState<Problem | null>(null);
   const [release, setRelease] = useState<{ id: string; state: string } | null>(null);
-  if (!data) return error ? <ErrorNotice error={error} /> : <Loading what="environments" />;
-  const envs = data.project.environments.nodes;
+  if (!envs) return error ? <ErrorNotice error={error} /> : <Loading what="environments" />;
   const changes = diff.data?.diffEnvironments ?? [];
   return (
     <section aria-labelledby="promote-title">

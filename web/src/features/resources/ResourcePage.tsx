@@ -9,7 +9,8 @@ import { useProject } from "../../app/projectContext";
 import { can } from "../../lib/permissions";
 import { describeError, fieldMessage, type Problem } from "../../lib/errors";
 import { pretty } from "../../lib/diff";
-import type { ResourceKind } from "../../gql/graphql";
+import type { PublishTargetsQuery, ResourceKind } from "../../gql/graphql";
+import { useEveryPage } from "../../lib/everyPage";
 import { ErrorNotice, Loading } from "../../ui/Status";
 import { DiffView } from "./DiffView";
 import { FieldChanges } from "./FieldChanges";
@@ -21,7 +22,6 @@ const ResourceQuery = graphql(`
   query ResourceVersions($org: String!, $project: String!, $kind: ResourceKind!, $key: String!) {
     project(org: $org, slug: $project) {
       id
-      environments(first: 100) { nodes { id slug name } }
       resource(kind: $kind, key: $key) {
         id kind key
         versions(first: 50) { nodes { id number content contentHash message createdAt author { subject name } } }
@@ -29,6 +29,16 @@ const ResourceQuery = graphql(`
     }
   }
 `);
+const TargetsQuery = graphql(`
+  query PublishTargets($org: String!, $project: String!, $after: String) {
+    project(org: $org, slug: $project) {
+      id
+      environments(first: 100, after: $after) { pageInfo { hasNextPage endCursor } nodes { id slug name } }
+    }
+  }
+`);
+// Every environment: a new version may be published to any of them.
+const targetsOf = (data: PublishTargetsQuery) => data.project.environments;
 const NewPromptVersion = graphql(`
   mutation NewPromptVersion($org: String!, $project: String!, $key: String!, $content: JSON!, $message: String!, $publishTo: [String!]) {
     createPromptVersion(org: $org, project: $project, key: $key, content: $content, message: $message, publishTo: $publishTo) { created version { number } }
@@ -55,6 +65,7 @@ export function ResourcePage() {
   const { kind: kindPath = "", key = "" } = useParams();
   const kind = kindOf(kindPath);
   const [{ data, fetching, error }, refetch] = useQuery({ query: ResourceQuery, variables: { org, project, kind: kind ?? "PROMPT", key }, pause: !kind });
+  const publishTargets = useEveryPage(TargetsQuery, { org, project }, targetsOf);
   const [, newPrompt] = useMutation(NewPromptVersion);
   const [, newRule] = useMutation(NewRoutingRuleRelease);
   const [, newActivation] = useMutation(NewProviderActivation);
@@ -144,7 +155,8 @@ export function ResourcePage() {
           </div>
           <fieldset>
             <legend>Publish to (none: create only)</legend>
-            {data.project.environments.nodes.map((env) => (
+            {publishTargets.error ? <ErrorNotice error={publishTargets.error} /> : null}
+            {(publishTargets.nodes ?? []).map((env) => (
               <label key={env.id}>
                 <input type="checkbox" checked={targets.includes(env.slug)} onChange={(e) => setTargets(e.target.checked ? [...targets, env.slug] : targets.filter((t) => t !== env.slug))} /> {env.name}{" "}
               </label>

@@ -118,15 +118,17 @@ pub fn accepts(request: &HeaderMap, coding: &str) -> bool {
     by_name.or(by_wildcard).unwrap_or(false)
 }
 
+/// Request headers with `Accept-Encoding: value` (for tests of what a client accepts).
+#[cfg(test)]
+pub(crate) fn asking(value: &str) -> HeaderMap {
+    let mut headers = HeaderMap::new();
+    headers.insert(header::ACCEPT_ENCODING, HeaderValue::from_str(value).unwrap());
+    headers
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn asking(value: &str) -> HeaderMap {
-        let mut headers = HeaderMap::new();
-        headers.insert(header::ACCEPT_ENCODING, HeaderValue::from_str(value).unwrap());
-        headers
-    }
 
     #[test]
     fn accept_encoding_is_read_with_its_qualities() {

@@ -89,15 +89,8 @@ fn brotli(plain: &[u8]) -> Vec<u8> {
 mod tests {
     use std::io::Read as _;
 
-    use axum::http::header;
-
     use super::*;
-
-    fn asking(value: &str) -> HeaderMap {
-        let mut headers = HeaderMap::new();
-        headers.insert(header::ACCEPT_ENCODING, HeaderValue::from_str(value).unwrap());
-        headers
-    }
+    use crate::embedded::asking;
 
     fn body() -> Arc<str> {
         Arc::from(format!(

@@ -12,7 +12,7 @@ use slipway_domain::release::Release;
 
 use crate::recheck::Pass;
 use crate::releases::Action;
-use crate::{Ctx, Service};
+use crate::{ConflictKind, Ctx, Service, ServiceError};
 use tracing::instrument;
 
 /// What one tick did.
@@ -88,6 +88,15 @@ impl Service {
                     }
                 }
                 changed
+            }
+            // The release moved on meanwhile (an approver deployed it, someone cancelled it):
+            // there is nothing left to re-check, and trying again would fail the same way.
+            Err(ServiceError::Conflict {
+                kind: ConflictKind::State,
+                message,
+            }) => {
+                tracing::debug!(release = %release.id(), %message, "a re-checked release had moved on");
+                false
             }
             Err(e) => {
                 tracing::warn!(release = %release.id(), error = %e, "background re-check failed");

@@ -13,13 +13,13 @@ pub const INDEX: EmbeddedFile = EmbeddedFile {
 /// Every other file of the bundle; the names carry a hash of their content.
 pub const ASSETS: [EmbeddedFile; 2] = [
     EmbeddedFile {
+        path: "assets/index-BVQ5en8j.js",
+        content_type: "text/javascript; charset=utf-8",
+        stored: Stored::Plain(include_bytes!("../../assets/dashboard/assets/index-BVQ5en8j.js")),
+    },
+    EmbeddedFile {
         path: "assets/index-jvAAlJOn.css",
         content_type: "text/css; charset=utf-8",
         stored: Stored::Plain(include_bytes!("../../assets/dashboard/assets/index-jvAAlJOn.css")),
-    },
-    EmbeddedFile {
-        path: "assets/index-nPtyF_Sr.js",
-        content_type: "text/javascript; charset=utf-8",
-        stored: Stored::Plain(include_bytes!("../../assets/dashboard/assets/index-nPtyF_Sr.js")),
     },
 ];

@@ -5,11 +5,10 @@
 
 use slipway_domain::resource::ResourceKind;
 use slipway_service::ServiceError;
-use slipway_service::api_keys::NewApiKey;
 
 use crate::both_backends;
 use crate::harness::Harness;
-use crate::story::setup;
+use crate::story::{gateway_key, setup};
 
 both_backends!(an_authorized_persons_reads_send_no_query, async |h: &Harness| {
     let s = &h.service;
@@ -50,14 +49,7 @@ both_backends!(an_authorized_persons_reads_send_no_query, async |h: &Harness| {
 both_backends!(an_api_key_naming_its_project_reads_from_memory, async |h: &Harness| {
     let s = &h.service;
     let (alice, ..) = setup(h).await;
-    let key = s
-        .create_api_key(&alice, "acme", "chat", &NewApiKey::named("gateway"))
-        .await
-        .unwrap();
-    let gateway = s
-        .authenticate_api_key(secrecy::ExposeSecret::expose_secret(&key.secret), None)
-        .await
-        .unwrap();
+    let gateway = gateway_key(h, &alice, "chat").await;
     let statements = || s.store().statements_run();
     s.resolve_environment(&gateway, Some(("acme", "chat")), Some("staging"))
         .await

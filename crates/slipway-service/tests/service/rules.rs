@@ -13,7 +13,7 @@ use slipway_store::PageRequest;
 
 use crate::both_backends;
 use crate::harness::Harness;
-use crate::story::{prompt, publish, setup};
+use crate::story::{gateway_key, prompt, publish, setup};
 
 fn qa(slug: &str) -> EnvironmentInput {
     EnvironmentInput {
@@ -198,14 +198,7 @@ both_backends!(api_keys_are_scoped, async |h: &Harness| {
     ));
     // Another project's key cannot read this one.
     s.create_project(&alice, "acme", "other", "Other").await.unwrap();
-    let other = s
-        .create_api_key(&alice, "acme", "other", &NewApiKey::named("gw"))
-        .await
-        .unwrap();
-    let other = s
-        .authenticate_api_key(secrecy::ExposeSecret::expose_secret(&other.secret), None)
-        .await
-        .unwrap();
+    let other = gateway_key(h, &alice, "other").await;
     assert!(matches!(
         s.resolve_environment(&other, Some(("acme", "chat")), Some("staging"))
             .await

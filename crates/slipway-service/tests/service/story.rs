@@ -104,6 +104,24 @@ pub async fn served(h: &Harness, ctx: &Ctx, env: Option<&str>) -> Option<u32> {
     }
 }
 
+/// The gateway context of a fresh unscoped API key of `acme/PROJECT`, made by `owner`.
+pub async fn gateway_key(h: &Harness, owner: &Ctx, project: &str) -> Ctx {
+    let key = h
+        .service
+        .create_api_key(
+            owner,
+            "acme",
+            project,
+            &slipway_service::api_keys::NewApiKey::named("gw"),
+        )
+        .await
+        .unwrap();
+    h.service
+        .authenticate_api_key(secrecy::ExposeSecret::expose_secret(&key.secret), None)
+        .await
+        .unwrap()
+}
+
 fn two_approvals() -> PolicyInput {
     PolicyInput {
         required_approvals: 2,

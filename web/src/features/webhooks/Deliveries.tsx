@@ -7,7 +7,7 @@ import { graphql } from "../../gql";
 import { useProject } from "../../app/projectContext";
 import { describeError, type Problem } from "../../lib/errors";
 import { ErrorNotice, Loading } from "../../ui/Status";
-import { MoreButton, usePageCursors } from "../../ui/More";
+import { MoreButton, usePageCursors, useRereadOn } from "../../ui/More";
 import { formatLatency, refreshDelay } from "./webhooks";
 
 // The API has no single-endpoint query: `first: 1` after the edge before the endpoint reads
@@ -54,12 +54,7 @@ function DeliveriesChunk(props: {
   const [{ data, fetching, error }, refetch] = useQuery({ query: DeliveriesQuery, variables: { org, project, endpointAfter, after } });
   const [, redeliver] = useMutation(Redeliver);
   const [problem, setProblem] = useState<Problem | null>(null);
-  const seen = useRef(signal);
-  useEffect(() => {
-    if (seen.current === signal) return;
-    seen.current = signal;
-    refetch({ requestPolicy: "network-only" });
-  }, [signal, refetch]);
+  useRereadOn(signal, refetch);
   // A refused read arrives as a project without the field, beside the error.
   const node = data?.project.webhookEndpoints?.nodes[0];
   const page = node?.id === endpointId ? node.deliveries : null;

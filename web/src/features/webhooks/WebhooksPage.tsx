@@ -1,14 +1,14 @@
 // Webhooks: the project's endpoints (a page at a time with "More"), adding one (its signing
 // secret shown once, with a copy button) and each endpoint's settings and delivery log. Only
 // owners and admins manage webhooks; anyone else who reaches the page sees the API's FORBIDDEN.
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useState } from "react";
 import { useMutation, useQuery } from "urql";
 import { graphql } from "../../gql";
 import { useProject } from "../../app/projectContext";
 import { can } from "../../lib/permissions";
 import { describeError, type Problem } from "../../lib/errors";
 import { ErrorNotice, Loading } from "../../ui/Status";
-import { MoreButton, usePageCursors } from "../../ui/More";
+import { MoreButton, usePageCursors, useRereadOn } from "../../ui/More";
 import { OneTimeSecret } from "../../ui/OneTimeSecret";
 import { EMPTY_ENDPOINT, EndpointForm, type EndpointValues } from "./EndpointForm";
 import { EndpointCard } from "./EndpointCard";
@@ -38,12 +38,7 @@ function EndpointsChunk(props: { after: string | null; last: boolean; reload: nu
   const { after, last, reload, onMore, onChanged } = props;
   const { org, project } = useProject();
   const [{ data, fetching, error }, refetch] = useQuery({ query: EndpointsQuery, variables: { org, project, after } });
-  const seen = useRef(reload);
-  useEffect(() => {
-    if (seen.current === reload) return;
-    seen.current = reload;
-    refetch({ requestPolicy: "network-only" });
-  }, [reload, refetch]);
+  useRereadOn(reload, refetch);
   // A refused list (FORBIDDEN) arrives as a project without the field, beside the error.
   const page = data?.project.webhookEndpoints;
   if (fetching && !page) return <Loading what="webhook endpoints" />;

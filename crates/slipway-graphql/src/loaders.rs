@@ -7,7 +7,7 @@
 //! callers pass ids read through an authorized use case, and use cases that take slugs (the
 //! project's resources and environments) authorize again.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -18,7 +18,6 @@ use slipway_domain::release::Release;
 use slipway_domain::{ReleaseId, Resource, ResourceId, User, UserId, Version, VersionId};
 use slipway_service::{Ctx, Service, ServiceError, ServiceResult};
 
-use crate::pagination::{MAX_FIRST, PageArgs};
 use crate::scope::Scope;
 
 /// The loaders of one request.
@@ -135,8 +134,8 @@ impl Loader<UserId> for UserLoader {
     }
 }
 
-/// Loads resources by id, listing each project's resources once per batch (the service has no
-/// read of resources by id).
+/// Loads resources by id in one read per batch, each kept only within the project its scope was
+/// authorized in.
 pub(crate) struct ResourceLoader(Bound, Batches);
 
 impl ResourceLoader {
@@ -144,24 +143,6 @@ impl ResourceLoader {
     #[cfg(test)]
     pub fn batches(&self) -> &Batches {
         &self.1
-    }
-
-    async fn all_of(&self, scope: &Scope) -> ServiceResult<Vec<Resource>> {
-        let ctx = self.0.caller()?;
-        let mut all = Vec::new();
-        let mut after = None;
-        loop {
-            let args = PageArgs::resume(MAX_FIRST.unsigned_abs(), after);
-            let service = &self.0.service;
-            let page = service
-                .resources(ctx, &scope.org, &scope.project, args.page_request())
-                .await?;
-            all.extend(page.items);
-            match page.next_cursor {
-                Some(next) => after = Some(next),
-                None => return Ok(all),
-            }
-        }
     }
 }
 
@@ -173,20 +154,25 @@ impl Loader<(Arc<Scope>, ResourceId)> for ResourceLoader {
         &self,
         keys: &[(Arc<Scope>, ResourceId)],
     ) -> Result<HashMap<(Arc<Scope>, ResourceId), Resource>, ServiceError> {
+        self.0.caller()?;
         self.1.count();
-        let mut projects: BTreeMap<(String, String), Arc<Scope>> = BTreeMap::new();
-        for (scope, _) in keys {
-            projects
-                .entry((scope.org.clone(), scope.project.clone()))
-                .or_insert_with(|| Arc::clone(scope));
-        }
-        let mut out = HashMap::new();
-        for scope in projects.into_values() {
-            for resource in self.all_of(&scope).await? {
-                out.insert((Arc::clone(&scope), resource.id), resource);
-            }
-        }
-        Ok(out)
+        let ids: Vec<ResourceId> = keys.iter().map(|(_, id)| *id).collect();
+        let found: HashMap<ResourceId, Resource> = self
+            .0
+            .service
+            .resources_by_ids(&ids)
+            .await?
+            .into_iter()
+            .map(|r| (r.id, r))
+            .collect();
+        // Only a resource of the project its scope was authorized in.
+        Ok(keys
+            .iter()
+            .filter_map(|(scope, id)| {
+                let resource = found.get(id).filter(|r| r.project_id == scope.id)?;
+                Some(((Arc::clone(scope), *id), resource.clone()))
+            })
+            .collect())
     }
 }
 

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use slipway_domain::{Project, ProjectId};
-use slipway_service::{Ctx, Missing, Service, ServiceError, ServiceResult};
+use slipway_service::{Ctx, Service, ServiceResult};
 
 /// One project, as child resolvers need it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -33,22 +33,12 @@ impl Scope {
     }
 
     /// The scope of a project known only by id (a release or deployment read by id), for a
-    /// caller who was already authorized to see something in it.
-    ///
-    /// The service has no "project by id" use case, so the project comes from its resolution
-    /// snapshot and the organization's slug from the caller's own organizations.
+    /// caller who can view it.
     ///
     /// # Errors
-    /// Not-found when the caller belongs to no organization holding the project.
+    /// Not-found when it does not exist or the caller cannot view it.
     pub async fn by_id(service: &Service, ctx: &Ctx, id: ProjectId) -> ServiceResult<Arc<Self>> {
-        let snapshot = service.snapshot(id).await?;
-        let project = &snapshot.project;
-        let org = service
-            .my_organizations(ctx)
-            .await?
-            .into_iter()
-            .find(|o| o.id == project.organization_id)
-            .ok_or(ServiceError::NotFound(Missing::Row("project")))?;
-        Ok(Self::of(org.slug.as_str(), project))
+        let (org, project) = service.project_by_id(ctx, id).await?;
+        Ok(Self::of(org.as_str(), &project))
     }
 }

@@ -174,6 +174,25 @@ impl Service {
         self.authorize_project(ctx, org, slug, Permission::ProjectView).await
     }
 
+    /// A project known by id (a release or deployment read by id), with its organization's slug,
+    /// when the caller can view it.
+    ///
+    /// # Errors
+    /// Not-found when it does not exist or the caller cannot view it.
+    #[instrument(skip_all)]
+    pub async fn project_by_id(&self, ctx: &Ctx, id: ProjectId) -> ServiceResult<(OrganizationSlug, Project)> {
+        let not_found = || ServiceError::NotFound(Missing::Row("project"));
+        let project = self.store().project(id).await?.ok_or_else(not_found)?;
+        self.authorize_in(ctx, &project, Permission::ProjectView, || Missing::Row("project"))
+            .await?;
+        let organization = self
+            .store()
+            .organization(project.organization_id)
+            .await?
+            .ok_or_else(not_found)?;
+        Ok((organization.slug, project))
+    }
+
     /// Adds a member (or changes their role). Needs `project:manage_members`; only owners may
     /// grant the owner role.
     ///

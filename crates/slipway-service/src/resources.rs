@@ -379,6 +379,35 @@ impl Service {
         Ok(self.store().resources(project.id, page).await?)
     }
 
+    /// The resource of `kind` with `key` in a project the caller can view.
+    ///
+    /// # Errors
+    /// Not-found for an unknown resource or without `project:view`.
+    #[instrument(skip_all)]
+    pub async fn resource(
+        &self,
+        ctx: &Ctx,
+        org: &str,
+        project: &str,
+        kind: ResourceKind,
+        key: &str,
+    ) -> ServiceResult<Resource> {
+        let (project, _) = self
+            .authorize_project(ctx, org, project, Permission::ProjectView)
+            .await?;
+        self.resource_by_key(&project, kind, key).await
+    }
+
+    /// Resources by id, for loaders (no authorization: callers pass ids they obtained through an
+    /// authorized read, and keep only those of the project they were authorized in).
+    ///
+    /// # Errors
+    /// Store failures.
+    #[instrument(level = "debug", skip_all)]
+    pub async fn resources_by_ids(&self, ids: &[ResourceId]) -> ServiceResult<Vec<Resource>> {
+        Ok(self.store().resources_by_ids(ids).await?)
+    }
+
     /// A resource's versions, newest first.
     ///
     /// # Errors

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 use slipway_domain::{Resource as DomainResource, ResourceKind as DomainKind, Version as DomainVersion};
 use slipway_service::diff::VersionPair;
-use slipway_service::{Ctx, Missing, Service, ServiceError, ServiceResult};
+use slipway_service::{Ctx, Service, ServiceResult};
 
 use super::enums::ResourceKind;
 use super::organization::User;
@@ -16,7 +16,7 @@ use super::release::Release;
 use super::{gql_id, load_user};
 use crate::context::use_case;
 use crate::error::GqlResult;
-use crate::pagination::{MAX_FIRST, PageArgs, complexity, list_complexity};
+use crate::pagination::{PageArgs, complexity, list_complexity};
 use crate::scope::Scope;
 
 /// A prompt, routing rule or provider of a project, identified by kind and key.
@@ -31,10 +31,10 @@ impl Resource {
         Self { resource, scope }
     }
 
-    /// Finds a resource by kind and key (the service lists resources but has no lookup by key).
+    /// Finds a resource by kind and key.
     ///
     /// # Errors
-    /// Not-found; the listing's errors.
+    /// Not-found; the service's refusals.
     pub(crate) async fn find(
         service: &Service,
         caller: &Ctx,
@@ -43,23 +43,7 @@ impl Resource {
         kind: DomainKind,
         key: &str,
     ) -> ServiceResult<DomainResource> {
-        let mut after = None;
-        loop {
-            let args = PageArgs::resume(MAX_FIRST.unsigned_abs(), after);
-            let page = service.resources(caller, org, project, args.page_request()).await?;
-            if let Some(found) = page.items.into_iter().find(|r| r.kind == kind && r.key.as_str() == key) {
-                return Ok(found);
-            }
-            match page.next_cursor {
-                Some(next) => after = Some(next),
-                None => {
-                    return Err(ServiceError::NotFound(Missing::Resource {
-                        kind,
-                        key: key.to_string(),
-                    }));
-                }
-            }
-        }
+        service.resource(caller, org, project, kind, key).await
     }
 }
 

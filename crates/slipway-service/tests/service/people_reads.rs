@@ -101,3 +101,43 @@ both_backends!(a_removed_member_is_refused_on_the_next_read, async |h: &Harness|
         .await
         .unwrap();
 });
+
+both_backends!(
+    interfaces_read_resources_and_projects_without_listing,
+    async |h: &Harness| {
+        let s = &h.service;
+        let (alice, _bob, _carol, dave, _erin) = setup(h).await;
+        let stranger = h.user("mallory").await;
+        let greeting = s
+            .resource(&dave, "acme", "chat", ResourceKind::Prompt, "greeting")
+            .await
+            .unwrap();
+        assert_eq!(greeting.key.as_str(), "greeting");
+        for (who, kind, key) in [
+            (&dave, ResourceKind::Prompt, "missing"),
+            (&dave, ResourceKind::Provider, "greeting"),
+            (&stranger, ResourceKind::Prompt, "greeting"),
+        ] {
+            assert!(matches!(
+                s.resource(who, "acme", "chat", kind, key).await.unwrap_err(),
+                ServiceError::NotFound(_)
+            ));
+        }
+        assert_eq!(
+            s.resources_by_ids(&[greeting.id]).await.unwrap(),
+            vec![greeting.clone()]
+        );
+
+        let (org, project) = s.project_by_id(&dave, greeting.project_id).await.unwrap();
+        assert_eq!((org.as_str(), project.slug.as_str()), ("acme", "chat"));
+        assert!(matches!(
+            s.project_by_id(&stranger, greeting.project_id).await.unwrap_err(),
+            ServiceError::NotFound(_)
+        ));
+        let gateway = gateway_key(h, &alice, "chat").await;
+        assert!(matches!(
+            s.project_by_id(&gateway, greeting.project_id).await.unwrap_err(),
+            ServiceError::Forbidden { .. }
+        ));
+    }
+);

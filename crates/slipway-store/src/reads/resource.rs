@@ -81,6 +81,22 @@ impl Store {
         row.map(resource_from_row).transpose()
     }
 
+    /// Resources by id, in no particular order; ids that name nothing are left out.
+    ///
+    /// # Errors
+    /// As [`Store::resource`].
+    #[instrument(skip(self), level = "debug")]
+    pub async fn resources_by_ids(&self, ids: &[ResourceId]) -> Result<Vec<Resource>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows = resource::Entity::find()
+            .filter(resource::Column::Id.is_in(ids.iter().map(ResourceId::as_uuid)))
+            .all(&self.db)
+            .await?;
+        rows.into_iter().map(resource_from_row).collect()
+    }
+
     /// The resource of `kind` with `key` in a project.
     ///
     /// # Errors

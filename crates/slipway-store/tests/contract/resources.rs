@@ -3,7 +3,7 @@
 use slipway_domain::api_key::ApiKey;
 use slipway_domain::resource::{ResourceKind, VersionNumber};
 use slipway_domain::text::Name;
-use slipway_domain::{ApiKeyId, CredentialId, VersionId};
+use slipway_domain::{ApiKeyId, CredentialId, ResourceId, VersionId};
 use slipway_store::{ConflictKind, PageRequest, StoreError, StoredCredential, Write};
 
 use crate::contract;
@@ -46,6 +46,11 @@ async fn resources_and_versions_round_trip(db: &TestDb) {
         .unwrap();
     both.sort_by_key(|v| v.number);
     assert_eq!(both, vs);
+    assert_eq!(
+        s.resources_by_ids(&[r.id, ResourceId::from_uuid(id())]).await.unwrap(),
+        vec![r.clone()]
+    );
+    assert!(s.resources_by_ids(&[]).await.unwrap().is_empty());
 
     let err = w
         .commit(

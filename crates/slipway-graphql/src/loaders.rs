@@ -12,7 +12,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use async_graphql::dataloader::{DataLoader, Loader};
-use futures_util::future::join_all;
 use slipway_domain::environment::Environments;
 use slipway_domain::release::Release;
 use slipway_domain::{ReleaseId, Resource, ResourceId, User, UserId, Version, VersionId};
@@ -194,7 +193,7 @@ impl Loader<Arc<Scope>> for EnvironmentLoader {
     }
 }
 
-/// Loads releases by id (authorized), concurrently: the service reads them one by one.
+/// Loads releases by id in one read per batch, keeping those the caller may see.
 pub(crate) struct ReleaseLoader(Bound);
 
 impl Loader<ReleaseId> for ReleaseLoader {
@@ -203,14 +202,8 @@ impl Loader<ReleaseId> for ReleaseLoader {
 
     async fn load(&self, keys: &[ReleaseId]) -> Result<HashMap<ReleaseId, Release>, ServiceError> {
         let ctx = self.0.caller()?;
-        let service = &self.0.service;
-        let releases = join_all(keys.iter().map(|id| service.release(ctx, *id))).await;
-        let mut out = HashMap::new();
-        for release in releases {
-            let release = release?;
-            out.insert(release.id(), release);
-        }
-        Ok(out)
+        let releases = self.0.service.releases_by_ids(ctx, keys).await?;
+        Ok(releases.into_iter().map(|r| (r.id(), r)).collect())
     }
 }
 

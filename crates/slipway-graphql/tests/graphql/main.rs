@@ -12,4 +12,5 @@ mod guard;
 mod limits;
 mod matrix;
 mod pagination;
+mod query_counts;
 mod subscriptions;

@@ -2,7 +2,9 @@
 
 use slipway_domain::deployment::Deployment;
 use slipway_domain::release::{Release, ReleaseState};
-use slipway_domain::{DeploymentId, Permission, ReleaseId};
+use std::collections::HashMap;
+
+use slipway_domain::{DeploymentId, Permission, ProjectId, ReleaseId};
 use slipway_store::{Page, PageRequest, ReleaseFilter};
 
 use crate::Missing;
@@ -26,6 +28,42 @@ impl Service {
     #[instrument(skip_all)]
     pub async fn release(&self, ctx: &Ctx, id: ReleaseId) -> ServiceResult<Release> {
         Ok(self.visible_release(ctx, id).await?.0)
+    }
+
+    /// Releases by id, for loaders: those the caller may see (the others are left out, as
+    /// unknown ids are), each project's access checked once.
+    ///
+    /// # Errors
+    /// Store failures.
+    #[instrument(skip_all)]
+    pub async fn releases_by_ids(&self, ctx: &Ctx, ids: &[ReleaseId]) -> ServiceResult<Vec<Release>> {
+        let mut visible: HashMap<ProjectId, bool> = HashMap::new();
+        let mut out = Vec::new();
+        for release in self.store().releases_by_ids(ids).await? {
+            let project_id = release.parts().project_id;
+            let allowed = match visible.get(&project_id) {
+                Some(allowed) => *allowed,
+                None => {
+                    let allowed = match self.store().project(project_id).await? {
+                        None => false,
+                        Some(project) => match self
+                            .authorize_in(ctx, &project, Permission::ProjectView, || Missing::Row("release"))
+                            .await
+                        {
+                            Ok(_) => true,
+                            Err(ServiceError::NotFound(_) | ServiceError::Forbidden { .. }) => false,
+                            Err(e) => return Err(e),
+                        },
+                    };
+                    visible.insert(project_id, allowed);
+                    allowed
+                }
+            };
+            if allowed {
+                out.push(release);
+            }
+        }
+        Ok(out)
     }
 
     /// A project's releases, newest first.

@@ -139,5 +139,31 @@ both_backends!(
             s.project_by_id(&gateway, greeting.project_id).await.unwrap_err(),
             ServiceError::Forbidden { .. }
         ));
+
+        // Releases by id: what the caller may see, in one read; the rest is left out.
+        let page = s
+            .releases(
+                &dave,
+                "acme",
+                "chat",
+                Default::default(),
+                slipway_store::PageRequest::default(),
+            )
+            .await
+            .unwrap();
+        let mut want: Vec<_> = page.items.iter().map(|r| r.id()).collect();
+        assert!(!want.is_empty());
+        let mut seen: Vec<_> = s
+            .releases_by_ids(&dave, &want)
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.id())
+            .collect();
+        seen.sort();
+        want.sort();
+        assert_eq!(seen, want);
+        assert!(s.releases_by_ids(&stranger, &want).await.unwrap().is_empty());
+        assert!(s.releases_by_ids(&gateway, &want).await.unwrap().is_empty());
     }
 );

@@ -81,6 +81,22 @@ impl Store {
         Ok(releases_from_rows(&self.db, rows).await?.pop())
     }
 
+    /// Releases by id, in no particular order; ids that name nothing are left out.
+    ///
+    /// # Errors
+    /// As [`Store::release`].
+    #[instrument(skip(self), level = "debug")]
+    pub async fn releases_by_ids(&self, ids: &[ReleaseId]) -> Result<Vec<Release>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows = release::Entity::find()
+            .filter(release::Column::Id.is_in(ids.iter().map(ReleaseId::as_uuid)))
+            .all(&self.db)
+            .await?;
+        releases_from_rows(&self.db, rows).await
+    }
+
     /// A page of a project's releases, newest first.
     ///
     /// # Errors

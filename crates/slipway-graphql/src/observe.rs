@@ -5,8 +5,8 @@
 
 use std::sync::Arc;
 
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest};
-use async_graphql::{Data, Request, ServerResult};
+use async_graphql::extensions::ExtensionContext;
+use async_graphql::{Data, Request};
 
 /// What the server does with each operation a WebSocket connection sends.
 pub trait OperationObserver: Send + Sync {
@@ -23,27 +23,10 @@ pub fn observe_operations(data: &mut Data, observer: Arc<dyn OperationObserver>)
     data.insert(Observer(observer));
 }
 
-/// The schema extension that tells a connection's observer of each of its operations. Requests
-/// without an observer in their data (every POST) pass untouched.
-pub(crate) struct ObserveOperations;
-
-impl ExtensionFactory for ObserveOperations {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(ObserveOperations)
-    }
-}
-
-#[async_graphql::async_trait::async_trait]
-impl Extension for ObserveOperations {
-    async fn prepare_request(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        request: Request,
-        next: NextPrepareRequest<'_>,
-    ) -> ServerResult<Request> {
-        if let Some(Observer(observer)) = ctx.data_opt::<Observer>() {
-            observer.operation(request.operation_name.as_deref(), &request.query);
-        }
-        next.run(ctx, request).await
+/// Tells the connection's observer, if the request has one (WebSocket operations; every POST
+/// passes untouched), of `request` (the document guard's `prepare_request` hook).
+pub(crate) fn tell(ctx: &ExtensionContext<'_>, request: &Request) {
+    if let Some(Observer(observer)) = ctx.data_opt::<Observer>() {
+        observer.operation(request.operation_name.as_deref(), &request.query);
     }
 }

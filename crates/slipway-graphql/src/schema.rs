@@ -3,11 +3,9 @@
 use async_graphql::{Data, Request, Schema};
 use slipway_service::{Ctx, Service};
 
-use crate::codes::DocumentErrorCodes;
 use crate::context::RequestState;
 use crate::guard::{DocumentGuard, GuardLimits, ShapeLimits};
 use crate::mutation::MutationRoot;
-use crate::observe::ObserveOperations;
 use crate::query::QueryRoot;
 use crate::subscription::SubscriptionRoot;
 
@@ -64,8 +62,6 @@ impl Default for SchemaOptions {
 pub fn build_schema(service: Service, options: SchemaOptions) -> AppSchema {
     let builder = Schema::build(QueryRoot, MutationRoot::default(), SubscriptionRoot)
         .data(service)
-        .extension(DocumentErrorCodes)
-        .extension(ObserveOperations)
         .extension(DocumentGuard(GuardLimits {
             max_nesting: options.max_nesting,
             shape: ShapeLimits {

@@ -25,11 +25,16 @@ mod transport;
 
 use std::sync::Arc;
 
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest, NextSubscribe};
-use async_graphql::{ErrorExtensionValues, Pos, Request, Response, ServerError, ServerResult, Value, Variables};
+use async_graphql::extensions::{
+    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextPrepareRequest, NextSubscribe, NextValidation,
+};
+use async_graphql::parser::types::ExecutableDocument;
+use async_graphql::{
+    ErrorExtensionValues, Pos, Request, Response, ServerError, ServerResult, ValidationResult, Value, Variables,
+};
 use futures_util::stream::BoxStream;
 
-use crate::codes::{PARSE_FAILED, VALIDATION_FAILED};
+use crate::codes::{self, PARSE_FAILED, VALIDATION_FAILED};
 pub(crate) use shape::ShapeLimits;
 pub(crate) use sockets::Running;
 pub use sockets::{MAX_OPERATIONS_PER_CONNECTION, OperationBudget, OverBudget, budget_operations};
@@ -45,7 +50,10 @@ pub(crate) struct GuardLimits {
     pub shape: ShapeLimits,
 }
 
-/// The schema extension that runs the guard.
+/// The schema's one extension: the guard, plus the error codes of parsing and validation
+/// ([`codes`]) and the WebSocket operation observer ([`crate::observe`]). One extension, not
+/// three, because async-graphql wraps every field's resolution in each extension's hook: each
+/// extra extension costs every field of every answer.
 pub(crate) struct DocumentGuard(pub GuardLimits);
 
 impl ExtensionFactory for DocumentGuard {
@@ -56,6 +64,24 @@ impl ExtensionFactory for DocumentGuard {
 
 #[async_graphql::async_trait::async_trait]
 impl Extension for DocumentGuard {
+    async fn parse_query(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        query: &str,
+        variables: &Variables,
+        next: NextParseQuery<'_>,
+    ) -> ServerResult<ExecutableDocument> {
+        next.run(ctx, query, variables).await.map_err(codes::parse_failed)
+    }
+
+    async fn validation(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        next: NextValidation<'_>,
+    ) -> Result<ValidationResult, Vec<ServerError>> {
+        next.run(ctx).await.map_err(codes::validation_failed)
+    }
+
     fn subscribe<'s>(
         &self,
         ctx: &ExtensionContext<'_>,
@@ -71,6 +97,7 @@ impl Extension for DocumentGuard {
         mut request: Request,
         next: NextPrepareRequest<'_>,
     ) -> ServerResult<Request> {
+        crate::observe::tell(ctx, &request);
         let limits = self.0;
         let websocket = ctx.data_opt::<OverWebSocket>().is_some();
         offload::run(request.query.len(), || check(&mut request, limits, websocket))?;

@@ -16,33 +16,36 @@ const CAPACITY: usize = 50_000;
 /// `(organization slug, project slug)` → project.
 #[derive(Debug, Default)]
 pub(crate) struct AddressCache {
-    map: RwLock<HashMap<String, HashMap<String, ProjectId>>>,
-    len: std::sync::atomic::AtomicUsize,
+    inner: RwLock<Addresses>,
+}
+
+#[derive(Debug, Default)]
+struct Addresses {
+    map: HashMap<String, HashMap<String, ProjectId>>,
+    /// Addresses held (the inner maps' sizes summed).
+    len: usize,
 }
 
 impl AddressCache {
     /// The project at `org/slug`, when remembered.
     pub(crate) fn get(&self, org: &str, slug: &str) -> Option<ProjectId> {
-        let map = self.map.read().unwrap_or_else(PoisonError::into_inner);
-        map.get(org)?.get(slug).copied()
+        let inner = self.inner.read().unwrap_or_else(PoisonError::into_inner);
+        inner.map.get(org)?.get(slug).copied()
     }
 
     /// Remembers that `org/slug` is `project`.
     pub(crate) fn insert(&self, org: &str, slug: &str, project: ProjectId) {
-        use std::sync::atomic::Ordering;
-        let mut map = self.map.write().unwrap_or_else(PoisonError::into_inner);
-        if self.len.load(Ordering::Relaxed) >= CAPACITY {
-            map.clear();
-            self.len.store(0, Ordering::Relaxed);
+        let mut inner = self.inner.write().unwrap_or_else(PoisonError::into_inner);
+        if inner.len >= CAPACITY {
+            *inner = Addresses::default();
         }
-        if map
+        let added = inner
+            .map
             .entry(org.to_owned())
             .or_default()
             .insert(slug.to_owned(), project)
-            .is_none()
-        {
-            self.len.fetch_add(1, Ordering::Relaxed);
-        }
+            .is_none();
+        inner.len += usize::from(added);
     }
 }
 
@@ -60,6 +63,6 @@ mod tests {
         assert_eq!(cache.get("acme", "shop"), Some(shop));
         assert_eq!(cache.get("acme", "other"), None);
         assert_eq!(cache.get("other", "shop"), None);
-        assert_eq!(cache.len.load(std::sync::atomic::Ordering::Relaxed), 1);
+        assert_eq!(cache.inner.read().unwrap().len, 1);
     }
 }
